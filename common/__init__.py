@@ -1,0 +1,1 @@
+"""Pieces every package shares: errors, settings, time."""

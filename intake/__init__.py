@@ -1,0 +1,1 @@
+"""Mailbox sources, MIME reading, the pipeline and the worker."""

@@ -1,0 +1,1 @@
+"""Replies: templates, the outbox and delivery."""

@@ -1,0 +1,1 @@
+"""Documents to fields. Entry points: ``parse_attachment`` and ``merge_documents``."""

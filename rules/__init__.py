@@ -1,0 +1,1 @@
+"""Findings and status: ``evaluate(facts, context) -> Decision``."""
