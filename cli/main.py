@@ -1,0 +1,79 @@
+"""The ``mpp`` command line (SPEC section 6)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from common.errors import MppError
+from cli import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mpp", description=__doc__)
+    parser.add_argument("--config", help="TOML configuration file (default: $MPP_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create the database schema and storage folders")
+
+    ingest = sub.add_parser("ingest", help="run .eml files, folders or Maildirs through the pipeline")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--no-send", action="store_true", help="queue replies but do not deliver")
+
+    export = sub.add_parser("export", help="print every application")
+    export.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    export.add_argument("--cycle", help="only this review cycle, e.g. 2025-Q2")
+    export.add_argument("--output", help="file to write (required for xlsx)")
+
+    partnerships = sub.add_parser("partnerships", help="past partnerships")
+    psub = partnerships.add_subparsers(dest="action", required=True)
+    imp = psub.add_parser("import", help="load a CSV: state_party, role, completed_on")
+    imp.add_argument("file")
+
+    run = sub.add_parser("run", help="the scheduled worker: poll, process, reply")
+    run.add_argument("--once", action="store_true", help="one poll and delivery, then exit")
+
+    serve = sub.add_parser("serve", help="the staff web interface")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    users = sub.add_parser("users", help="staff accounts")
+    usub = users.add_subparsers(dest="action", required=True)
+    add = usub.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
+    disable = usub.add_parser("disable")
+    disable.add_argument("name")
+
+    demo = sub.add_parser("demo", help="process the sample emails into ./demo and serve them")
+    demo.add_argument("--dir", default="demo")
+    demo.add_argument("--no-serve", action="store_true")
+    demo.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": commands.init,
+    "ingest": commands.ingest,
+    "export": commands.export,
+    "partnerships": commands.partnerships,
+    "run": commands.run,
+    "serve": commands.serve,
+    "users": commands.users,
+    "demo": commands.demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return HANDLERS[args.command](args)
+    except MppError as exc:
+        print(f"mpp: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""One typed settings object, loaded from TOML; secrets come from environment variables.
+
+Every key of ``config.example.toml`` is a field here with the same default. Unknown keys,
+wrong types and a missing file fail at start-up with a message that names the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from common.errors import ConfigError
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite:///mpp.db"
+    echo: bool = False
+
+
+class MailboxSettings(Section):
+    source: Literal["maildir", "imap"] = "maildir"
+    path: str = "mail/inbox"
+    host: str = "localhost"
+    port: int = 993
+    security: Literal["ssl", "starttls", "none"] = "ssl"
+    username: str = ""
+    password_env: str = "MPP_IMAP_PASSWORD"
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    attention_folder: str = "Needs attention"
+    batch_size: int = Field(default=50, ge=1, le=1000)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    claim_lease_seconds: int = Field(default=600, ge=1)
+
+    def password(self) -> str:
+        return _secret(self.password_env, required=self.source == "imap")
+
+
+class NotificationSettings(Section):
+    transport: Literal["file", "smtp"] = "file"
+    outbox_dir: str = "outbox"
+    from_address: str = "ipb@opcw.org"
+    from_name: str = "OPCW Mentorship/Partnership Programme"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_security: Literal["ssl", "starttls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password_env: str = "MPP_SMTP_PASSWORD"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    template_dir: str = ""
+    send_receipt: bool = True
+    max_replies_per_sender_per_day: int = Field(default=3, ge=0)
+    max_attempts: int = Field(default=8, ge=1)
+    retry_base_seconds: float = Field(default=60.0, ge=0)
+    retry_max_seconds: float = Field(default=3600.0, ge=0)
+    send_lease_seconds: int = Field(default=300, ge=1)
+
+    def smtp_password(self) -> str:
+        return _secret(self.smtp_password_env, required=bool(self.smtp_username))
+
+
+class StorageSettings(Section):
+    path: str = "data"
+
+
+class ProgrammeSettings(Section):
+    timezone: str = "Europe/Amsterdam"
+    officer_address: str = "solomon.haile@opcw.org"
+    start: date = date(2025, 1, 1)
+    end: date = date(2027, 12, 31)
+    reference_prefix: str = "MPP"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class RulesSettings(Section):
+    disabled: list[str] = []
+    severity: dict[str, Severity] = {}
+    reapply_after_years: int = Field(default=4, ge=0)
+    justification_min_words: int = Field(default=40, ge=0)
+    visit_notice_weeks: int = Field(default=8, ge=0)
+    min_field_confidence: float = Field(default=0.6, ge=0, le=1)
+
+
+class ParserSettings(Section):
+    max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    memory_mb: int = Field(default=1024, ge=64)
+
+
+class WorkerSettings(Section):
+    poll_seconds: float = Field(default=60.0, gt=0)
+
+
+class WebSettings(Section):
+    secret_key_env: str = "MPP_SECRET_KEY"
+    session_minutes: int = Field(default=480, ge=1)
+
+
+class Settings(Section):
+    database: DatabaseSettings = DatabaseSettings()
+    mailbox: MailboxSettings = MailboxSettings()
+    notifications: NotificationSettings = NotificationSettings()
+    storage: StorageSettings = StorageSettings()
+    programme: ProgrammeSettings = ProgrammeSettings()
+    rules: RulesSettings = RulesSettings()
+    parsers: ParserSettings = ParserSettings()
+    worker: WorkerSettings = WorkerSettings()
+    web: WebSettings = WebSettings()
+
+    def with_overrides(self, **sections: dict[str, object]) -> Settings:
+        """A copy with some keys of some sections replaced (tests use this)."""
+        data = self.model_dump()
+        for name, values in sections.items():
+            data[name].update(values)
+        return Settings.model_validate(data)
+
+
+def _secret(env_name: str, *, required: bool) -> str:
+    value = os.environ.get(env_name, "")
+    if required and not value:
+        raise ConfigError(f"the environment variable {env_name} (the password) is not set")
+    return value
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read settings from ``path``, else ``$MPP_CONFIG``, else use the built-in defaults.
+
+    Relative paths in the file are taken relative to the working directory.
+    """
+    chosen = path or os.environ.get("MPP_CONFIG")
+    if not chosen:
+        return Settings()
+    file = Path(chosen)
+    if not file.is_file():
+        raise ConfigError(f"configuration file not found: {file}")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{file}: {_describe(exc)}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            lines.append(f"unknown key {key!r}")
+        else:
+            lines.append(f"{key}: {error['msg']} (got {error.get('input')!r})")
+    return "; ".join(lines)

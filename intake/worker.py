@@ -1,0 +1,176 @@
+"""The worker: one ``run_once`` step (poll, process, settle, deliver) on an APScheduler interval.
+
+Each message is handled inside its own guard (``process_message`` never raises); a failing
+poll or delivery is logged and recorded on the heartbeat, and the next run tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.engine import Engine
+
+from common.clock import utcnow
+from common.errors import MppError
+from common.settings import Settings
+from db.models import WorkerHeartbeat
+from db.session import session_scope
+from intake.model import IncomingMessage, MailboxSource
+from intake.pipeline import PipelineContext, ProcessResult, make_context, process_message
+from notifications.delivery import DeliveryReport, Transport, deliver_due, make_transport
+
+log = logging.getLogger("mpp.worker")
+
+
+def make_source(settings: Settings) -> MailboxSource:
+    cfg = settings.mailbox
+    if cfg.source == "maildir":
+        from intake.sources.maildir import MaildirSource
+
+        return MaildirSource(cfg.path)
+    from intake.sources.imap import ImapSource
+
+    return ImapSource(
+        host=cfg.host,
+        port=cfg.port,
+        security=cfg.security,
+        username=cfg.username,
+        password=cfg.password(),
+        folder=cfg.folder,
+        processed_folder=cfg.processed_folder,
+        attention_folder=cfg.attention_folder,
+        timeout=cfg.timeout_seconds,
+    )
+
+
+@dataclass
+class PollReport:
+    results: list[ProcessResult] = field(default_factory=list)
+    error: str | None = None
+
+
+class Worker:
+    """Polls one mailbox into one database and delivers the outbox."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        worker_id: str,
+        source: MailboxSource | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.ctx: PipelineContext = make_context(settings, engine, worker_id=worker_id)
+        self.source = source or make_source(settings)
+        self.transport = transport or make_transport(settings)
+        self.stopping = threading.Event()
+        self._running = threading.Lock()
+
+    def poll_once(self) -> PollReport:
+        report = PollReport()
+        try:
+            self._resettle()
+            batch = self.settings.mailbox.batch_size
+            for incoming in self.source.fetch_new(self.ctx.ledger, batch_size=batch):
+                if self.stopping.is_set():
+                    break
+                result = process_message(incoming, self.ctx)
+                report.results.append(result)
+                self._settle(incoming, result)
+        except MppError as exc:
+            report.error = str(exc)
+            log.warning("poll failed: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - the next poll tries again
+            report.error = repr(exc)
+            log.exception("poll failed")
+        self._heartbeat("poll", report.error)
+        return report
+
+    def _settle(self, incoming: IncomingMessage, result: ProcessResult) -> None:
+        if result.outcome == "skipped" or result.message_row_id is None:
+            return
+        try:
+            self.source.settle(incoming, result.settle_as)
+        except MppError as exc:
+            log.warning("could not move %s yet: %s", incoming.source_key, exc)
+            return
+        self.ctx.ledger.mark_settled(result.message_row_id)
+
+    def _resettle(self) -> None:
+        """Move messages whose outcome was committed but whose move was interrupted."""
+        prefix = self.source_prefix()
+        for row in self.ctx.ledger.unsettled(prefix=prefix):
+            incoming = IncomingMessage(
+                source_key=row.source_key,
+                raw=b"",
+                received_at=row.received_at,
+                folder=row.folder,
+                uidvalidity=row.uidvalidity,
+                uid=row.uid,
+            )
+            outcome = "attention" if row.state == "failed" else "processed"
+            self.source.settle(incoming, outcome)
+            assert row.id is not None
+            self.ctx.ledger.mark_settled(row.id)
+
+    def source_prefix(self) -> str:
+        return "imap:" if self.settings.mailbox.source == "imap" else "maildir:"
+
+    def deliver_once(self) -> DeliveryReport:
+        try:
+            report = deliver_due(self.engine, self.transport, self.settings)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("delivery failed")
+            self._heartbeat("deliver", repr(exc))
+            return DeliveryReport()
+        self._heartbeat("deliver", None)
+        return report
+
+    def run_once(self) -> tuple[PollReport, DeliveryReport]:
+        with self._running:
+            return self.poll_once(), self.deliver_once()
+
+    def _heartbeat(self, name: str, error: str | None) -> None:
+        try:
+            with session_scope(self.engine) as session:
+                beat = session.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
+                if error is None:
+                    beat.last_success_at = utcnow()
+                else:
+                    beat.last_failure_at, beat.last_error = utcnow(), error[:4000]
+                session.add(beat)
+        except Exception:  # noqa: BLE001 - a heartbeat must not break the loop
+            log.exception("could not record the %s heartbeat", name)
+
+    def run_forever(self) -> None:
+        """Run until SIGINT/SIGTERM; the message in hand is finished before stopping."""
+        scheduler = BlockingScheduler(timezone=UTC)
+        scheduler.add_job(
+            self.run_once,
+            "interval",
+            seconds=self.settings.worker.poll_seconds,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            id="poll",
+        )
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %s: finishing the current message, then stopping", signum)
+            self.stopping.set()
+            scheduler.shutdown(wait=False)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        scheduler.start()
+        with self._running:  # wait for the run in progress to finish its message
+            self.source.close()

@@ -1,0 +1,180 @@
+"""Delivering the outbox: claim a due reply, send it, record the result.
+
+A reply is claimed (pending -> sending) in its own commit before it is handed to the
+transport; a worker that dies while sending leaves it ``sending`` until the lease runs out,
+when another worker sends it again. That window is the only source of a duplicate reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import formataddr
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from common.clock import utcnow
+from common.errors import PermanentDeliveryError, TemporaryDeliveryError
+from common.settings import NotificationSettings, Settings
+from db import crud
+from db.models import Notification
+from db.session import session_scope
+from notifications.message import build_reply
+from notifications.render import RenderedReply
+
+log = logging.getLogger("mpp.delivery")
+
+BLANK_FORMS = Path(__file__).resolve().parent.parent / "parsers" / "forms"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class Transport(Protocol):
+    def send(self, message, *, envelope_from: str, recipients: list[str]) -> None: ...  # type: ignore[no-untyped-def]
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def make_transport(settings: Settings) -> Transport:
+    from notifications.transport import FileTransport, SmtpTransport
+
+    cfg = settings.notifications
+    if cfg.transport == "file":
+        return FileTransport(cfg.outbox_dir)
+    return SmtpTransport(
+        host=cfg.smtp_host,
+        port=cfg.smtp_port,
+        security=cfg.smtp_security,
+        username=cfg.smtp_username,
+        password=cfg.smtp_password(),
+        timeout=cfg.smtp_timeout_seconds,
+    )
+
+
+def deliver_due(engine: Engine, transport: Transport, settings: Settings) -> DeliveryReport:
+    """Send every reply that is due now; one failure does not stop the others."""
+    report = DeliveryReport()
+    cfg = settings.notifications
+    for notification_id in _due_ids(engine, cfg):
+        notification = _claim(engine, notification_id, cfg)
+        if notification is not None:
+            _send_one(engine, transport, notification, cfg, report)
+    return report
+
+
+def _due_ids(engine: Engine, cfg: NotificationSettings) -> list[int]:
+    now = utcnow()
+    stale = now - timedelta(seconds=cfg.send_lease_seconds)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Notification.id)
+            .where(_due_clause(now, stale))
+            .order_by(col(Notification.id))
+            .limit(500)
+        ).all()
+    return [row for row in rows if row is not None]
+
+
+def _due_clause(now: datetime, stale: datetime):  # type: ignore[no-untyped-def]
+    return or_(
+        (col(Notification.status) == "pending") & (col(Notification.next_attempt_at) <= now),
+        (col(Notification.status) == "sending") & (col(Notification.claimed_at) < stale),
+    )
+
+
+def _claim(engine: Engine, notification_id: int, cfg: NotificationSettings) -> Notification | None:
+    now = utcnow()
+    stale = now - timedelta(seconds=cfg.send_lease_seconds)
+    with Session(engine, expire_on_commit=False) as session:
+        result = session.execute(
+            update(Notification)
+            .where(col(Notification.id) == notification_id, _due_clause(now, stale))
+            .values(status="sending", claimed_at=now)
+        )
+        session.commit()
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return session.get(Notification, notification_id)
+
+
+def _send_one(
+    engine: Engine,
+    transport: Transport,
+    notification: Notification,
+    cfg: NotificationSettings,
+    report: DeliveryReport,
+) -> None:
+    assert notification.id is not None
+    try:
+        message = build_message(notification, cfg)
+        transport.send(message, envelope_from=cfg.from_address, recipients=list(notification.to))
+    except TemporaryDeliveryError as exc:
+        _record(engine, notification.id, retry=True, error=str(exc), cfg=cfg, report=report)
+    except PermanentDeliveryError as exc:
+        _record(engine, notification.id, retry=False, error=str(exc), cfg=cfg, report=report)
+    except Exception as exc:  # noqa: BLE001 - a broken reply must not stop delivery
+        log.exception("reply %s could not be built or sent", notification.id)
+        _record(engine, notification.id, retry=False, error=repr(exc), cfg=cfg, report=report)
+    else:
+        _record(engine, notification.id, retry=None, error=None, cfg=cfg, report=report)
+
+
+def _record(
+    engine: Engine,
+    notification_id: int,
+    *,
+    retry: bool | None,
+    error: str | None,
+    cfg: NotificationSettings,
+    report: DeliveryReport,
+) -> None:
+    now = utcnow()
+    with session_scope(engine) as session:
+        row = session.get_one(Notification, notification_id)
+        row.claimed_at = None
+        if retry is None:
+            row.status, row.sent_at = "sent", now
+            report.sent.append(notification_id)
+        else:
+            row.attempts += 1
+            row.last_error = (error or "")[:4000]
+            if retry and row.attempts < cfg.max_attempts:
+                row.status = "pending"
+                row.next_attempt_at = now + backoff(row.attempts, cfg)
+                report.retrying.append(notification_id)
+            else:
+                row.status = "failed"
+                report.failed.append(notification_id)
+        crud.audit(session, actor="worker", entity="notification", entity_id=notification_id,
+                   action=row.status, detail={"attempts": row.attempts, "error": row.last_error})
+        log.info("reply %s: %s %s", notification_id, row.status, row.last_error or "")
+
+
+def backoff(attempts: int, cfg: NotificationSettings) -> timedelta:
+    """Exponential: base, 2*base, 4*base ... capped."""
+    seconds = min(cfg.retry_base_seconds * (2 ** max(attempts - 1, 0)), cfg.retry_max_seconds)
+    return timedelta(seconds=seconds)
+
+
+def build_message(notification: Notification, cfg: NotificationSettings):  # type: ignore[no-untyped-def]
+    attachments = []
+    if notification.attach_blank_forms:
+        attachments = [(path.name, DOCX, path.read_bytes()) for path in sorted(BLANK_FORMS.glob("*.docx"))]
+    return build_reply(
+        RenderedReply(notification.subject, notification.body_text, notification.body_html),
+        from_address=formataddr((cfg.from_name, cfg.from_address)),
+        to=list(notification.to),
+        in_reply_to=notification.in_reply_to,
+        references=notification.in_reply_to,
+        message_id=notification.message_id_header,
+        attachments=attachments,
+    )
