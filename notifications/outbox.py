@@ -100,6 +100,7 @@ def reply_context(
         language=application.language or "en",
         programme_address=settings.notifications.from_address,
         officer_address=settings.programme.officer_address,
+        timezone=settings.programme.timezone,
     )
 
 
