@@ -135,6 +135,7 @@ def _new_application(
         state_party_code=known.code if known else None,
         region=known.region if known else None,
         thematic_areas=areas_as_json(form.thematic_areas),
+        mode_ticks=[str(tick) for tick in field_value(fields, "mode_ticks") or []],
         decision_reasons=list(decision.reasons),
         **{name: _column_value(name, field_value(fields, name)) for name in ANNEX1_FIELDS},
     )

@@ -1,0 +1,1 @@
+"""Benchmarks and accuracy checks (not part of the installed product)."""

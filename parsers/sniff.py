@@ -1,0 +1,64 @@
+"""The real format of an attachment, from its first bytes (never from its name)."""
+
+from __future__ import annotations
+
+import os
+
+DOCUMENT_EXTENSIONS = frozenset(
+    {".docx", ".docm", ".doc", ".dotx", ".pdf", ".odt", ".rtf", ".txt", ".zip"}
+)
+# Formats read in the sandbox; every other kind is answered at once as role "other".
+PARSED_KINDS = frozenset({"docx-zip", "pdf", "ole", "rtf", "text"})
+
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",
+    b"MM\x00*",
+    b"BM",
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes) -> str:
+    """One of: empty, pdf, docx-zip (any zip: the reader looks inside), ole (old Office or
+    an encrypted Office file), rtf, image, text, binary."""
+    if not data:
+        return "empty"
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "docx-zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if _looks_like_text(data[:65536]):
+        return "text"
+    return "binary"
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:  # not just a character cut at the sample's end
+            return False
+        text = sample[: error.start].decode("utf-8")
+    printable = sum(1 for c in text if c.isprintable() or c in "\r\n\t")
+    return printable >= 0.95 * max(len(text), 1)
+
+
+def looks_like_document(filename: str, kind: str) -> bool:
+    """Whether the sender meant this file as a document (its name or its bytes say so)."""
+    extension = os.path.splitext(filename or "")[1].lower()
+    return extension in DOCUMENT_EXTENSIONS or kind in PARSED_KINDS - {"text"}

@@ -1,0 +1,105 @@
+"""What runs inside the sandbox process: bytes -> layout -> ExtractedDocument.
+
+Imported by the sandbox helper ahead of time, so a forked child starts with every reader
+loaded. Nothing here may let an exception out: every failure becomes a ParseProblem.
+"""
+
+from __future__ import annotations
+
+import resource
+
+from parsers.docx_reader import read_docx
+from parsers.errors import (
+    ConversionUnavailable,
+    DocumentEncrypted,
+    UnsupportedDocument,
+    problem_code,
+)
+from parsers.extract import extract_document
+from parsers.layout import Layout
+from parsers.limits import ParseLimits
+from parsers.model import ExtractedDocument, ParseProblem
+from parsers.pdf_reader import read_pdf
+from parsers.sniff import sniff
+from parsers.text_reader import read_text
+
+_ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")
+_WORD_97 = "WordDocument".encode("utf-16-le")
+
+
+def warm_up() -> None:
+    """Load the label sets, month names and State Parties once, before children are forked."""
+    from parsers.annex2 import area_number
+    from parsers.dates import parse_date
+    from parsers.normalise import lookup_state_party
+    from parsers.roles import decide_role
+    from parsers.signature import decide_signature
+
+    area_number("Education and outreach")
+    parse_date("1 January 2025")
+    lookup_state_party("Kenya")
+    decide_role([], False)
+    decide_signature([], False)
+
+
+def read_document(filename: str, data: bytes, limits: ParseLimits) -> ExtractedDocument:
+    """Read one attachment in this process; never raises."""
+    kind = sniff(data)
+    try:
+        layout = read_layout(kind, data, limits)
+        return extract_document(layout, filename, limits.max_text_chars)
+    except UnsupportedDocument as error:
+        if filename.lower().endswith(".zip") and kind == "docx-zip":
+            return ExtractedDocument(filename, "other", format="zip")
+        return failed(filename, error, kind)
+    except (Exception, MemoryError, RecursionError) as error:
+        return failed(filename, error, kind)
+
+
+def read_layout(kind: str, data: bytes, limits: ParseLimits) -> Layout:
+    if kind == "pdf":
+        return read_pdf(data, limits)
+    if kind == "docx-zip":
+        return read_docx(data, limits)
+    if kind == "text":
+        return read_text(data[: limits.max_input_bytes])
+    if kind == "ole":
+        if _ENCRYPTED_OFFICE in data:
+            raise DocumentEncrypted("the Office document is protected by a password")
+        if _WORD_97 in data:
+            raise ConversionUnavailable(
+                "a Word 97-2003 (.doc) file: please send it as .docx or PDF"
+            )
+        raise UnsupportedDocument("an Office file that is not a Word document")
+    if kind == "rtf":
+        raise ConversionUnavailable("an RTF file: please send it as .docx or PDF")
+    raise UnsupportedDocument(f"not a document mpp reads ({kind})")
+
+
+def failed(filename: str, error: BaseException, kind: str) -> ExtractedDocument:
+    """The document that stands for one that could not be read."""
+    message = str(error) or type(error).__name__
+    out_of_memory = near_memory_limit()
+    code = "PARSE_LIMIT" if out_of_memory else problem_code(error)
+    if out_of_memory:
+        message = f"out of memory ({message})"
+    problem = ParseProblem(code, f"{filename}: {message}"[:500])
+    return ExtractedDocument(filename, "other", problems=(problem,), format=_format(kind))
+
+
+def near_memory_limit() -> bool:
+    """Whether this process came close to its address-space limit: then a library error is
+    most likely an allocation that failed (they surface as many kinds of error)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next(line for line in status if line.startswith("VmPeak:"))
+    except (OSError, StopIteration):
+        return False
+    return int(peak.split()[1]) * 1024 >= 0.9 * soft
+
+
+def _format(kind: str) -> str:
+    return {"docx-zip": "docx", "pdf": "pdf"}.get(kind, "other")
