@@ -89,7 +89,9 @@ def process_message(incoming: IncomingMessage, ctx: PipelineContext) -> ProcessR
 
 
 def _process_claimed(incoming: IncomingMessage, row_id: int, ctx: PipelineContext) -> ProcessResult:
-    parsed = parse_message(incoming.raw)
+    parsed = parse_message(
+        incoming.raw, programme_address=ctx.settings.notifications.from_address
+    )
     received_at = incoming.received_at or parsed.received_at or parsed.date or utcnow()
     attachments: list[ParsedAttachment] = []
     if not parsed.is_bounce_or_autoreply:

@@ -37,9 +37,9 @@ def parse_attachments(
 ) -> list[ParsedAttachment]:
     """Store every attachment and parse the ones that are not inline pictures."""
     limits = ParseLimits(
-        max_bytes=settings.parsers.max_bytes,
+        max_input_bytes=settings.parsers.max_bytes,
         timeout_seconds=settings.parsers.timeout_seconds,
-        memory_mb=settings.parsers.memory_mb,
+        memory_bytes=settings.parsers.memory_mb * 1024 * 1024,
     )
     results = []
     for attachment in parsed.attachments:

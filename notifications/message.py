@@ -8,6 +8,7 @@ injection; Python 3.11.7 does not guard every path, CVE-2024-6923). Replies carr
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import re
 from collections.abc import Sequence
@@ -92,3 +93,14 @@ def _attach(message: EmailMessage, filename: str, content_type: str, data: bytes
     match = _CONTENT_TYPE.fullmatch(content_type.strip())
     maintype, subtype = (match[1], match[2]) if match else ("application", "octet-stream")
     message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+
+
+# Headers are written unfolded: the standard library's folder (3.11) drops the space between
+# adjacent encoded words and can start a folded Subject with a blank, so a French subject
+# like "doit être complétée" would arrive as "doit êtrecomplétée". Lines stay far below 998.
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=None)
+
+
+def to_wire(message: EmailMessage) -> bytes:
+    """The bytes that go to the SMTP server or the .eml file (CRLF line ends)."""
+    return message.as_bytes(policy=WIRE_POLICY)

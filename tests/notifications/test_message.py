@@ -132,3 +132,28 @@ def test_without_html_the_reply_is_plain_text() -> None:
     message = reparsed(build(rendered=RenderedReply(REPLY.subject, REPLY.text, None)))
     assert message.get_content_type() == "text/plain"
     assert message.get_content() == REPLY.text
+
+
+def test_subjects_survive_the_wire_unchanged():
+    import email
+    import email.policy
+
+    from notifications.message import build_reply, to_wire
+    from notifications.render import RenderedReply
+
+    subjects = [
+        "Mentorship/Partnership Programme: application MPP-2025-00001 is incomplete",
+        "Programme de mentorat : la demande MPP-2025-00001 est incomplète et doit être complétée",
+        "Programa de mentoría: la solicitud MPP-2025-00001 está incompleta — añada el anexo 2",
+    ]
+    for subject in subjects:
+        message = build_reply(
+            RenderedReply(subject, "text", None),
+            from_address="ipb@opcw.org",
+            to=["a@example.org"],
+            message_id="<x@opcw.org>",
+        )
+        wire = to_wire(message)
+        assert b"\r\n" in wire
+        parsed = email.message_from_bytes(wire, policy=email.policy.default)
+        assert parsed["Subject"] == subject

@@ -1,0 +1,1 @@
+"""Mailbox sources: a local Maildir (the embedded default) and IMAP."""

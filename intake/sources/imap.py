@@ -1,0 +1,184 @@
+"""The programme mailbox over IMAP (imapclient).
+
+The queue is UIDs, never the \\Seen flag: staff read the mailbox too. Each poll selects the
+folder, compares UIDNEXT with the highest UID already taken (an idle poll costs one round
+trip), searches ``UID n:*`` and filters the answer (the server returns the newest message
+even when it is below n), and fetches new messages in batches with BODY.PEEK[] and
+INTERNALDATE. After the outcome is committed the message is moved (MOVE, else COPY +
+\\Deleted + UID EXPUNGE). A broken connection raises ``MailboxError``; the next call reconnects.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from common.clock import as_utc
+from common.errors import MailboxError
+from intake.model import IncomingMessage, Ledger, Outcome
+
+log = logging.getLogger("mpp.imap")
+
+_ERRORS = (IMAPClientError, imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFError)
+
+
+class ImapSource:
+    """Implements ``intake.model.MailboxSource`` over one IMAP folder."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        security: Literal["ssl", "starttls", "none"],
+        username: str,
+        password: str,
+        folder: str = "INBOX",
+        processed_folder: str = "Processed",
+        attention_folder: str = "Needs attention",
+        timeout: float = 60.0,
+    ) -> None:
+        self.host, self.port, self.security = host, port, security
+        self.username, self.password, self.timeout = username, password, timeout
+        self.folder = folder
+        self.targets: dict[Outcome, str] = {
+            "processed": processed_folder,
+            "attention": attention_folder,
+        }
+        self._client: IMAPClient | None = None
+        self._uidvalidity: int | None = None
+
+    # --- connection -------------------------------------------------------------------
+    def _connect(self) -> IMAPClient:
+        if self._client is not None:
+            return self._client
+        context = ssl.create_default_context()
+        client = IMAPClient(
+            self.host,
+            port=self.port,
+            ssl=self.security == "ssl",
+            ssl_context=context,
+            timeout=self.timeout,
+        )
+        client.normalise_times = False  # keep INTERNALDATE's zone
+        if self.security == "starttls":
+            client.starttls(context)
+        client.login(self.username, self.password)
+        self._client = client
+        return client
+
+    def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.shutdown()
+            except _ERRORS:
+                pass
+
+    def _call(self, what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except _ERRORS as exc:
+            self._drop()
+            raise MailboxError(f"IMAP {what} failed on {self.host}:{self.port}: {exc}") from exc
+
+    def _live(self) -> IMAPClient:
+        """The open connection; a connection dropped mid-poll ends the poll."""
+        if self._client is None:
+            raise MailboxError(f"IMAP connection to {self.host}:{self.port} was lost")
+        return self._client
+
+    def _select(self) -> dict[bytes, Any]:
+        client = self._call("sign-in", self._connect)
+        status = self._call("SELECT", client.select_folder, self.folder)
+        self._uidvalidity = int(status[b"UIDVALIDITY"])
+        return status
+
+    # --- MailboxSource ---------------------------------------------------------------
+    def fetch_new(self, ledger: Ledger, *, batch_size: int = 50) -> Iterator[IncomingMessage]:
+        status = self._select()
+        assert self._uidvalidity is not None
+        after = ledger.highest_uid(self.folder, self._uidvalidity)
+        uidnext = status.get(b"UIDNEXT")
+        if uidnext is not None and int(uidnext) <= after + 1:
+            return  # nothing new: the idle poll ends here
+        client = self._live()
+        found = self._call("SEARCH", client.search, ["UID", f"{after + 1}:*"])
+        uids = sorted(uid for uid in found if uid > after)
+        for start in range(0, len(uids), batch_size):
+            yield from self._fetch_batch(uids[start : start + batch_size], ledger)
+
+    def _fetch_batch(self, uids: list[int], ledger: Ledger) -> Iterator[IncomingMessage]:
+        client = self._live()
+        data = self._call("FETCH", client.fetch, uids, [b"BODY.PEEK[]", b"INTERNALDATE"])
+        for uid in uids:
+            item = data.get(uid)
+            if item is None or b"BODY[]" not in item:  # deleted by someone else meanwhile
+                continue
+            key = f"imap:{self.folder}:{self._uidvalidity}:{uid}"
+            if ledger.is_taken(key):
+                continue
+            yield IncomingMessage(
+                source_key=key,
+                raw=bytes(item[b"BODY[]"]),
+                received_at=_internal_date(item.get(b"INTERNALDATE")),
+                folder=self.folder,
+                uidvalidity=self._uidvalidity,
+                uid=uid,
+            )
+
+    def settle(self, message: IncomingMessage, outcome: Outcome) -> None:
+        if message.uid is None:
+            return
+        if self._client is None or self._uidvalidity is None:
+            self._select()
+        if message.uidvalidity != self._uidvalidity:
+            log.warning("%s: UIDVALIDITY changed, not moved", message.source_key)
+            return
+        target = self.targets[outcome]
+        client = self._live()
+        if not self._call("LIST", client.folder_exists, target):
+            self._call("CREATE", client.create_folder, target)
+        if client.has_capability("MOVE"):
+            self._call("MOVE", client.move, [message.uid], target)
+            return
+        self._call("COPY", client.copy, [message.uid], target)
+        self._call("STORE", client.delete_messages, [message.uid])
+        if client.has_capability("UIDPLUS"):
+            self._call("UID EXPUNGE", client.uid_expunge, [message.uid])
+        else:
+            self._call("EXPUNGE", client.expunge)
+
+    def wait_for_new(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for new mail with IMAP IDLE; False without IDLE."""
+        client = self._call("sign-in", self._connect)
+        if not client.has_capability("IDLE"):
+            return False
+        self._select()
+        self._call("IDLE", client.idle)
+        try:
+            responses = self._call("IDLE", client.idle_check, timeout=timeout)
+        finally:
+            if self._client is not None:
+                self._call("IDLE", client.idle_done)
+        return any(b"EXISTS" in response for response in responses)
+
+    def close(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.logout()
+            except _ERRORS:
+                pass
+            self._client = None
+
+
+def _internal_date(value: Any) -> datetime | None:
+    return as_utc(value) if isinstance(value, datetime) else None

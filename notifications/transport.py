@@ -1,0 +1,97 @@
+"""Delivering one built reply: by SMTP, or as an .eml file (the embedded default)."""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import socket
+import ssl
+import tempfile
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Literal
+
+from common.errors import PermanentDeliveryError, TemporaryDeliveryError
+from notifications.message import to_wire
+
+Security = Literal["ssl", "starttls", "none"]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
+
+
+class SmtpTransport:
+    """smtplib with SSL or STARTTLS and optional sign-in; 4xx is temporary, 5xx permanent."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        security: Security,
+        username: str,
+        password: str,
+        timeout: float = 30.0,
+    ) -> None:
+        self.host, self.port, self.security = host, port, security
+        self.username, self.password, self.timeout = username, password, timeout
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "ssl":
+            return smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        return client
+
+    def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None:
+        try:
+            with self._connect() as client:
+                if self.username:
+                    client.login(self.username, self.password)
+                refused = client.sendmail(envelope_from, recipients, to_wire(message))
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise _classify(exc.recipients) from exc
+        except smtplib.SMTPResponseException as exc:
+            kind = PermanentDeliveryError if 500 <= exc.smtp_code < 600 else TemporaryDeliveryError
+            raise kind(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
+        except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+            raise TemporaryDeliveryError(f"SMTP server unreachable: {exc}") from exc
+        if refused:
+            raise _classify(refused)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _classify(refused: dict[str, tuple[int, bytes]]) -> Exception:
+    codes = [code for code, _ in refused.values()]
+    detail = "; ".join(f"{rcpt}: {code} {_text(text)}" for rcpt, (code, text) in refused.items())
+    if codes and all(500 <= code < 600 for code in codes):
+        return PermanentDeliveryError(f"recipients refused: {detail}")
+    return TemporaryDeliveryError(f"recipients refused: {detail}")
+
+
+class FileTransport:
+    """Writes each reply as ``<Message-ID>.eml`` in a folder; the same reply twice is one file."""
+
+    def __init__(self, outbox_dir: str | os.PathLike[str]) -> None:
+        self.folder = Path(outbox_dir)
+
+    def path_for(self, message: EmailMessage) -> Path:
+        name = _UNSAFE.sub("_", str(message["Message-ID"] or "").strip("<> ")) or "reply"
+        return self.folder / f"{name[:200]}.eml"
+
+    def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.path_for(message)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(to_wire(message))
+            os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise TemporaryDeliveryError(f"could not write {target}: {exc}") from exc

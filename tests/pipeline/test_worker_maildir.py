@@ -1,0 +1,44 @@
+"""The worker on the embedded defaults: a Maildir inbox, replies to a real SMTP server."""
+
+from __future__ import annotations
+
+import mailbox
+
+from db.session import make_engine, migrate
+from intake.worker import Worker
+from notifications.transport import SmtpTransport
+from tests.pipeline.helpers import SAMPLES, Application, MailMessage, Notification, count, make_settings, rows
+
+
+def test_worker_takes_each_maildir_message_once_and_replies(tmp_path, db_url, smtp_server):
+    settings = make_settings(tmp_path, db_url)
+    engine = make_engine(db_url)
+    migrate(engine)
+    inbox = mailbox.Maildir(settings.mailbox.path, create=True)
+    for path in SAMPLES:
+        inbox.add(path.read_bytes())
+    transport = SmtpTransport(host=smtp_server.host, port=smtp_server.port, security="none",
+                              username="", password="", timeout=10)
+    worker = Worker(settings, engine, worker_id="t1", transport=transport)
+
+    poll, delivery = worker.run_once()
+
+    assert poll.error is None
+    assert len(poll.results) == len(SAMPLES) == count(engine, MailMessage)
+    assert count(engine, Application) == len(SAMPLES) - 1  # one auto-reply
+    assert len(mailbox.Maildir(settings.mailbox.path, create=False)) == 0
+    processed = mailbox.Maildir(settings.mailbox.path, create=False).get_folder("Processed")
+    assert len(processed) == len(SAMPLES)
+    queued = rows(engine, Notification)
+    assert sorted(delivery.sent) == sorted(n.id for n in queued)
+    received = {m.message["Message-ID"]: m for m in smtp_server.messages}
+    for notification in queued:
+        got = received[notification.message_id_header]
+        assert sorted(got.envelope_to) == sorted(notification.to)
+        assert got.message["Subject"] == notification.subject
+        assert got.message["Auto-Submitted"] == "auto-replied"
+
+    again, redelivery = worker.run_once()
+    assert again.results == [] and redelivery.sent == []
+    assert len(smtp_server.messages) == len(queued)
+    engine.dispose()
