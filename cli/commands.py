@@ -45,14 +45,20 @@ def ingest(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for path in iter_eml_paths([Path(p) for p in args.paths]):
         raw = path.read_bytes()
-        incoming = IncomingMessage(source_key=f"sha256:{sha256_hex(raw)}", raw=raw, received_at=None)
+        incoming = IncomingMessage(
+            source_key=f"sha256:{sha256_hex(raw)}", raw=raw, received_at=None
+        )
         result = process_message(incoming, ctx)
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
-        print(f"{path.name}: {result.outcome} {result.reference or ''} {result.status or ''}".rstrip())
+        print(
+            f"{path.name}: {result.outcome} {result.reference or ''} {result.status or ''}".rstrip()
+        )
     if not args.no_send:
         report = deliver_due(app.engine, make_transport(app.settings), app.settings)
-        print(f"replies sent: {len(report.sent)}, retrying: {len(report.retrying)}, "
-              f"failed: {len(report.failed)}")
+        print(
+            f"replies sent: {len(report.sent)}, retrying: {len(report.retrying)}, "
+            f"failed: {len(report.failed)}"
+        )
     print("messages: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
     return 0
 
@@ -103,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
     worker = Worker(app.settings, app.engine, worker_id=worker_id())
     if args.once:
         poll, delivery = worker.run_once()
-        print(f"messages: {len(poll.results)}, replies sent: {len(delivery.sent)}"
-              + (f", poll error: {poll.error}" if poll.error else ""))
+        print(
+            f"messages: {len(poll.results)}, replies sent: {len(delivery.sent)}"
+            + (f", poll error: {poll.error}" if poll.error else "")
+        )
         return 1 if poll.error else 0
     worker.run_forever()
     return 0
@@ -150,4 +158,8 @@ def demo(args: argparse.Namespace) -> int:
 def check_templates(app: App) -> None:
     from notifications.render import check_templates as check
 
-    check(Path(app.settings.notifications.template_dir) if app.settings.notifications.template_dir else None)
+    check(
+        Path(app.settings.notifications.template_dir)
+        if app.settings.notifications.template_dir
+        else None
+    )

@@ -10,6 +10,7 @@ import mailbox
 import os
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cli.app import open_app
@@ -70,28 +71,34 @@ def run_demo(folder: Path, *, serve_after: bool, port: int) -> int:
                 actor="demo",
             )
             session.add(
-                StaffUser(username=DEMO_USER, password_hash=hash_password(DEMO_PASSWORD),
-                          role="admin")
+                StaffUser(
+                    username=DEMO_USER, password_hash=hash_password(DEMO_PASSWORD), role="admin"
+                )
             )
     poll, delivery = Worker(app.settings, app.engine, worker_id=f"demo:{os.getpid()}").run_once()
-    print(f"processed {len(poll.results)} messages, wrote {len(delivery.sent)} replies "
-          f"to {app.settings.notifications.outbox_dir}")
+    print(
+        f"processed {len(poll.results)} messages, wrote {len(delivery.sent)} replies "
+        f"to {app.settings.notifications.outbox_dir}"
+    )
     print_summary(app.engine)
     if serve_after:
         from web.server import serve
 
-        print(f"staff interface: http://127.0.0.1:{port}/  (user {DEMO_USER!r}, "
-              f"password {DEMO_PASSWORD!r})")
+        print(
+            f"staff interface: http://127.0.0.1:{port}/  (user {DEMO_USER!r}, "
+            f"password {DEMO_PASSWORD!r})"
+        )
         serve(app.settings, app.engine, host="127.0.0.1", port=port)
     return 0
 
 
-def print_summary(engine) -> None:  # type: ignore[no-untyped-def]
+def print_summary(engine: Engine) -> None:
     with Session(engine) as session:
         items = export_applications(session=session)
         users = session.exec(select(StaffUser)).all()
     print(f"\n{'reference':<16}{'status':<14}{'State Party':<26}reply")
     for item in items:
         replies = ", ".join(n["kind"] for n in item["notifications"]) or "-"
-        print(f"{item['reference']:<16}{item['status']:<14}{(item['state_party'] or '-')[:24]:<26}{replies}")
+        party = (item["state_party"] or "-")[:24]
+        print(f"{item['reference']:<16}{item['status']:<14}{party:<26}{replies}")
     print(f"\n{len(items)} applications; {len(users)} staff account(s)")

@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from common.errors import MppError
 from cli import commands
+from common.errors import MppError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="create the database schema and storage folders")
 
-    ingest = sub.add_parser("ingest", help="run .eml files, folders or Maildirs through the pipeline")
+    ingest = sub.add_parser(
+        "ingest", help="run .eml files, folders or Maildirs through the pipeline"
+    )
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--no-send", action="store_true", help="queue replies but do not deliver")
 

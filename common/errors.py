@@ -10,7 +10,7 @@ class ConfigError(MppError):
 
 
 class MailboxError(MppError):
-    """The mailbox could not be reached, signed in to, or read (one poll fails; the next retries)."""
+    """The mailbox could not be reached, signed in to or read; the next poll tries again."""
 
 
 class MessageRejected(MppError):

@@ -28,7 +28,9 @@ EXPORT_FIELDS = (
 AREA_KEYS = ("number", "title", "outputs", "output_indicators", "outcomes", "outcome_indicators")
 
 
-def export_applications(*, session: Session, review_cycle: str | None = None) -> list[dict[str, Any]]:
+def export_applications(
+    *, session: Session, review_cycle: str | None = None
+) -> list[dict[str, Any]]:
     query = select(Application).order_by(col(Application.received_at), col(Application.id))
     if review_cycle:
         query = query.where(Application.review_cycle == review_cycle)
@@ -75,7 +77,12 @@ def _findings(session: Session, application: Application) -> list[dict[str, Any]
         .order_by(col(FindingRecord.id))
     )
     return [
-        {"code": row.code, "severity": row.severity, "message": row.message, "overridden": row.overridden}
+        {
+            "code": row.code,
+            "severity": row.severity,
+            "message": row.message,
+            "overridden": row.overridden,
+        }
         for row in rows
     ]
 

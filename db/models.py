@@ -14,8 +14,10 @@ from db.types import UtcDateTime
 
 
 def _json(default: Any = None) -> Any:
-    return Field(default_factory=lambda: default() if callable(default) else default,
-                 sa_column=Column(JSON, nullable=True))
+    return Field(
+        default_factory=lambda: default() if callable(default) else default,
+        sa_column=Column(JSON, nullable=True),
+    )
 
 
 def _when(**kwargs: Any) -> Any:

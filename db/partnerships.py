@@ -42,10 +42,18 @@ def import_partnerships_csv(*, session: Session, text: str, actor: str) -> Impor
             continue
         session.add(item)
         session.flush()
-        crud.audit(session, actor=actor, entity="past_partnership", entity_id=item.id,
-                   action="imported", detail={"state_party": item.state_party,
-                                              "role": item.role,
-                                              "completed_on": item.completed_on.isoformat()})
+        crud.audit(
+            session,
+            actor=actor,
+            entity="past_partnership",
+            entity_id=item.id,
+            action="imported",
+            detail={
+                "state_party": item.state_party,
+                "role": item.role,
+                "completed_on": item.completed_on.isoformat(),
+            },
+        )
         report.added += 1
     return report
 
@@ -61,17 +69,22 @@ def _row(row: dict[str, str]) -> PastPartnership:
     try:
         completed = date.fromisoformat((row.get("completed_on") or "").strip())
     except ValueError:
-        raise ValueError(f"completed_on must be YYYY-MM-DD, not {row.get('completed_on')!r}") from None
+        raise ValueError(
+            f"completed_on must be YYYY-MM-DD, not {row.get('completed_on')!r}"
+        ) from None
     return PastPartnership(
         state_party=known.name, state_party_code=known.code, role=role, completed_on=completed
     )
 
 
 def _exists(session: Session, item: PastPartnership) -> bool:
-    return session.exec(
-        select(PastPartnership).where(
-            PastPartnership.state_party_code == item.state_party_code,
-            PastPartnership.role == item.role,
-            PastPartnership.completed_on == item.completed_on,
-        )
-    ).first() is not None
+    return (
+        session.exec(
+            select(PastPartnership).where(
+                PastPartnership.state_party_code == item.state_party_code,
+                PastPartnership.role == item.role,
+                PastPartnership.completed_on == item.completed_on,
+            )
+        ).first()
+        is not None
+    )

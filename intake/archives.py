@@ -70,8 +70,10 @@ def _members(
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = [info for info in archive.infolist() if not _is_skipped(info)]
         if len(infos) > limits.max_members:
-            defects.append(f"zip {path[-1]!r} has {len(infos)} files; only the first "
-                           f"{limits.max_members} were read")
+            defects.append(
+                f"zip {path[-1]!r} has {len(infos)} files; only the first "
+                f"{limits.max_members} were read"
+            )
             infos = infos[: limits.max_members]
         for info in infos:
             content = _read_member(archive, info, path[-1], defects, limits, budget)
@@ -82,7 +84,9 @@ def _members(
                 yield from _nested(content, (*path, filename), defects, limits, budget)
                 continue
             if is_zip(filename, ""):
-                defects.append(f"zip {filename!r} inside {path[-1]!r} is nested too deep; kept as is")
+                defects.append(
+                    f"zip {filename!r} inside {path[-1]!r} is nested too deep; kept as is"
+                )
             yield ZipMember(filename, _guess_type(filename), content, path)
 
 

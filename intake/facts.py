@@ -51,9 +51,7 @@ def build_facts(
     fields = form.fields
     state_party = field_value(fields, "state_party")
     known = lookup_state_party(state_party) if state_party else None
-    low = tuple(
-        sorted(name for name, item in fields.items() if item.confidence < min_confidence)
-    )
+    low = tuple(sorted(name for name, item in fields.items() if item.confidence < min_confidence))
     return ApplicationFacts(
         received_at=received_at,
         sender=message.sender,

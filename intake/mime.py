@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
+from typing import Any
 
 from common.clock import as_utc
 from intake import automatic
@@ -73,7 +74,9 @@ def _parse(raw: bytes, limits: MimeLimits) -> ParsedMessage:
     if not raw.strip():
         return _unreadable("the message is empty")
     defects: list[str] = []
-    message = email.message_from_bytes(_limit_headers(raw, limits, defects), policy=email.policy.default)
+    message = email.message_from_bytes(
+        _limit_headers(raw, limits, defects), policy=email.policy.default
+    )
     if not message.keys():
         defects.append("the message has no header lines: it does not look like an email")
     found = collect_parts(message, limits.parts)
@@ -108,7 +111,9 @@ def _limit_headers(raw: bytes, limits: MimeLimits, defects: list[str]) -> bytes:
     for field_bytes in fields:
         if len(field_bytes) > limits.max_header_field_bytes:
             name = field_bytes.split(b":", 1)[0][:40].decode("ascii", "replace")
-            defects.append(f"header {name!r} longer than {limits.max_header_field_bytes} bytes; cut")
+            defects.append(
+                f"header {name!r} longer than {limits.max_header_field_bytes} bytes; cut"
+            )
             field_bytes = field_bytes[: limits.max_header_field_bytes].rsplit(b"\n", 1)[0]
         size += len(field_bytes) + 1
         if size > limits.max_header_bytes:
@@ -131,7 +136,9 @@ def _sender(message: Message, defects: list[str]) -> tuple[str, str]:
 
 
 def _addresses(message: Message, name: str, defects: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(address for _name, address in _address_pairs(message, name, defects)))
+    return tuple(
+        dict.fromkeys(address for _name, address in _address_pairs(message, name, defects))
+    )
 
 
 def _address_pairs(message: Message, name: str, defects: list[str]) -> list[tuple[str, str]]:
@@ -139,7 +146,7 @@ def _address_pairs(message: Message, name: str, defects: list[str]) -> list[tupl
     if not raw_header(message, name):
         return []
     try:
-        header = message[name]
+        header: Any = message[name]
         pairs = [(item.display_name, item.addr_spec) for item in header.addresses]
         if header.defects:
             defects.append(f"the {name} header is malformed")
@@ -193,7 +200,7 @@ def _selected_headers(message: Message) -> dict[str, str]:
     found = {}
     for name in SELECTED_HEADERS:
         raw = raw_header(message, name)
-        if raw or any(key.lower() == name for key in message.keys()):
+        if raw or any(key.lower() == name for key in message):
             found[name] = " ".join(decode_words(raw).split())
     return found
 

@@ -102,10 +102,12 @@ def _visit(
     payload = part.get_payload()
     if not isinstance(payload, list):
         _visit_leaf(part, ctype, found, limits, forwards=forwards, origin=origin)
-    elif ctype in _FORWARD_TYPES or part.get_content_maintype() == "message":
-        _visit_forwarded(payload, found, limits, depth=depth, forwards=forwards, origin=origin)
+        return
+    children = [child for child in payload if isinstance(child, Message)]
+    if ctype in _FORWARD_TYPES or part.get_content_maintype() == "message":
+        _visit_forwarded(children, found, limits, depth=depth, forwards=forwards, origin=origin)
     else:
-        for child in payload:
+        for child in children:
             _visit(child, found, limits, depth=depth + 1, forwards=forwards, origin=origin)
 
 
@@ -167,7 +169,9 @@ def _add_file(
         found.attachments.append(_attachment(name, ctype, data, origin, inline))
         return
     for member in members:
-        where = " / ".join(filter(None, [origin, *(f"zip: {zip_name}" for zip_name in member.path)]))
+        where = " / ".join(
+            filter(None, [origin, *(f"zip: {zip_name}" for zip_name in member.path)])
+        )
         found.attachments.append(
             _attachment(member.filename, member.content_type, member.data, where, False)
         )

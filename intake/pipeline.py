@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy.engine import Engine
@@ -74,7 +75,7 @@ def process_message(incoming: IncomingMessage, ctx: PipelineContext) -> ProcessR
         return ProcessResult("skipped", incoming.source_key)
     try:
         result = _process_claimed(incoming, row_id, ctx)
-    except Exception as exc:  # noqa: BLE001 - one message must never stop the worker
+    except Exception as exc:
         log.exception("message %s failed", incoming.source_key)
         _record_failure(ctx.engine, row_id, exc, actor=ctx.actor)
         return ProcessResult("failed", incoming.source_key, row_id, error=repr(exc))
@@ -89,9 +90,7 @@ def process_message(incoming: IncomingMessage, ctx: PipelineContext) -> ProcessR
 
 
 def _process_claimed(incoming: IncomingMessage, row_id: int, ctx: PipelineContext) -> ProcessResult:
-    parsed = parse_message(
-        incoming.raw, programme_address=ctx.settings.notifications.from_address
-    )
+    parsed = parse_message(incoming.raw, programme_address=ctx.settings.notifications.from_address)
     received_at = incoming.received_at or parsed.received_at or parsed.date or utcnow()
     attachments: list[ParsedAttachment] = []
     if not parsed.is_bounce_or_autoreply:
@@ -108,13 +107,13 @@ def _process_claimed(incoming: IncomingMessage, row_id: int, ctx: PipelineContex
         application = record_application(
             session, message=row, parsed=parsed, attachments=attachments, ctx=ctx
         )
-        result = _finish(session, row, "recorded", ctx, detail={"reference": application.reference})
+        _finish(session, row, "recorded", ctx, detail={"reference": application.reference})
         return ProcessResult(
             "recorded", incoming.source_key, row_id, application.reference, application.status
         )
 
 
-def _fill_message(row: MailMessage, parsed: ParsedMessage, received_at) -> None:  # type: ignore[no-untyped-def]
+def _fill_message(row: MailMessage, parsed: ParsedMessage, received_at: datetime) -> None:
     row.message_id = parsed.message_id[:998]
     row.sender = parsed.sender[:320]
     row.sender_name = parsed.sender_name[:512]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -16,7 +16,7 @@ from intake.model import Attachment, ParsedMessage
 from intake.storage import BlobStore
 from notifications.outbox import queue_reply
 from parsers import ParseLimits, merge_documents, parse_attachment
-from parsers.model import ANNEX1_FIELDS, ExtractedDocument, FormData
+from parsers.model import ANNEX1_FIELDS, ExtractedDocument, FieldValue, FormData
 from parsers.normalise import lookup_state_party
 from rules.cycle import review_cycle
 from rules.decide import evaluate
@@ -104,11 +104,22 @@ def record_application(
     _add_documents(session, message, application, attachments)
     _add_fields_and_findings(session, application, form, decision)
     _supersede(session, earlier, application, actor=ctx.actor)
-    queue_reply(session, application=application, message=message, parsed=parsed,
-                decision=decision, settings=settings)
-    crud.audit(session, actor=ctx.actor, entity="application", entity_id=application.id,
-               action="decided", detail={"status": decision.status,
-                                         "reasons": list(decision.reasons)})
+    queue_reply(
+        session,
+        application=application,
+        message=message,
+        parsed=parsed,
+        decision=decision,
+        settings=settings,
+    )
+    crud.audit(
+        session,
+        actor=ctx.actor,
+        entity="application",
+        entity_id=application.id,
+        action="decided",
+        detail={"status": decision.status, "reasons": list(decision.reasons)},
+    )
     return application
 
 
@@ -137,13 +148,19 @@ def _new_application(
         thematic_areas=areas_as_json(form.thematic_areas),
         mode_ticks=[str(tick) for tick in field_value(fields, "mode_ticks") or []],
         decision_reasons=list(decision.reasons),
-        **{name: _column_value(name, field_value(fields, name)) for name in ANNEX1_FIELDS},
+        **_form_columns(fields),
     )
     session.add(application)
     session.flush()
     local_year = message.received_at.astimezone(ZoneInfo(settings.programme.timezone)).year
-    application.reference = f"{settings.programme.reference_prefix}-{local_year}-{application.id:05d}"
+    application.reference = (
+        f"{settings.programme.reference_prefix}-{local_year}-{application.id:05d}"
+    )
     return application
+
+
+def _form_columns(fields: dict[str, FieldValue]) -> dict[str, Any]:
+    return {name: _column_value(name, field_value(fields, name)) for name in ANNEX1_FIELDS}
 
 
 def _column_value(name: str, value: object) -> object:

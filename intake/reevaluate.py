@@ -96,8 +96,9 @@ def facts_of(session: Session, application: Application, settings: Settings) -> 
 
 
 def _corrected_fields(session: Session, application: Application) -> set[str]:
-    rows = crud.audit_entries(session=session, entity="application", entity_id=application.id,
-                              action="field_corrected")
+    rows = crud.audit_entries(
+        session=session, entity="application", entity_id=application.id, action="field_corrected"
+    )
     return {str(row.detail.get("field")) for row in rows}
 
 
@@ -118,11 +119,19 @@ def reevaluate(
         facts_of(session, application, settings), rule_context(session, settings, earlier)
     )
     change = _apply(session, application, decision)
-    crud.audit(session, actor=actor, entity="application", entity_id=application.id,
-               action="reevaluated", detail={"status_before": change.status_before,
-                                             "status_after": change.status_after,
-                                             "added": list(change.added),
-                                             "removed": list(change.removed)})
+    crud.audit(
+        session,
+        actor=actor,
+        entity="application",
+        entity_id=application.id,
+        action="reevaluated",
+        detail={
+            "status_before": change.status_before,
+            "status_after": change.status_after,
+            "added": list(change.added),
+            "removed": list(change.removed),
+        },
+    )
     return change
 
 
@@ -140,18 +149,27 @@ def _apply(session: Session, application: Application, decision: Decision) -> Re
             session.add(row)
     for code, finding in new_codes.items():
         if code not in old_codes or old_codes[code].message != finding.message:
-            session.add(FindingRecord(application_id=application.id, code=code,  # type: ignore[arg-type]
-                                      severity=finding.severity, kind=finding.kind,
-                                      message=finding.message))
+            session.add(
+                FindingRecord(
+                    application_id=application.id,  # type: ignore[arg-type]
+                    code=code,
+                    severity=finding.severity,
+                    kind=finding.kind,
+                    message=finding.message,
+                )
+            )
     before = application.status
     if before != "superseded":
         application.status = decision.status
     application.decision_reasons = list(decision.reasons)
     application.updated_at = utcnow()
     session.add(application)
-    return Reevaluation(before, application.status,
-                        tuple(sorted(set(new_codes) - set(old_codes))),
-                        tuple(sorted(set(old_codes) - set(new_codes))))
+    return Reevaluation(
+        before,
+        application.status,
+        tuple(sorted(set(new_codes) - set(old_codes))),
+        tuple(sorted(set(old_codes) - set(new_codes))),
+    )
 
 
 def correct_field(
@@ -175,9 +193,15 @@ def correct_field(
         known = lookup_state_party(str(value)) if value else None
         application.state_party_code = known.code if known else None
         application.region = known.region if known else None
-    crud.audit(session, actor=actor, entity="application", entity_id=application.id,
-               action="field_corrected",
-               detail={"field": field, "from": _plain(before), "to": _plain(value)}, reason=reason)
+    crud.audit(
+        session,
+        actor=actor,
+        entity="application",
+        entity_id=application.id,
+        action="field_corrected",
+        detail={"field": field, "from": _plain(before), "to": _plain(value)},
+        reason=reason,
+    )
     return reevaluate(session, application, settings, actor=actor)
 
 

@@ -89,7 +89,7 @@ class Worker:
         except MppError as exc:
             report.error = str(exc)
             log.warning("poll failed: %s", exc)
-        except Exception as exc:  # noqa: BLE001 - the next poll tries again
+        except Exception as exc:
             report.error = repr(exc)
             log.exception("poll failed")
         self._heartbeat("poll", report.error)
@@ -117,8 +117,7 @@ class Worker:
                 uidvalidity=row.uidvalidity,
                 uid=row.uid,
             )
-            outcome = "attention" if row.state == "failed" else "processed"
-            self.source.settle(incoming, outcome)
+            self.source.settle(incoming, "attention" if row.state == "failed" else "processed")
             assert row.id is not None
             self.ctx.ledger.mark_settled(row.id)
 
@@ -128,7 +127,7 @@ class Worker:
     def deliver_once(self) -> DeliveryReport:
         try:
             report = deliver_due(self.engine, self.transport, self.settings)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.exception("delivery failed")
             self._heartbeat("deliver", repr(exc))
             return DeliveryReport()
@@ -148,7 +147,7 @@ class Worker:
                 else:
                     beat.last_failure_at, beat.last_error = utcnow(), error[:4000]
                 session.add(beat)
-        except Exception:  # noqa: BLE001 - a heartbeat must not break the loop
+        except Exception:
             log.exception("could not record the %s heartbeat", name)
 
     def run_forever(self) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -34,7 +35,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class Transport(Protocol):
-    def send(self, message, *, envelope_from: str, recipients: list[str]) -> None: ...  # type: ignore[no-untyped-def]
+    def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None: ...
 
 
 @dataclass
@@ -84,7 +85,7 @@ def _due_ids(engine: Engine, cfg: NotificationSettings) -> list[int]:
     return [row for row in rows if row is not None]
 
 
-def _due_clause(now: datetime, stale: datetime):  # type: ignore[no-untyped-def]
+def _due_clause(now: datetime, stale: datetime) -> ColumnElement[bool]:
     return or_(
         (col(Notification.status) == "pending") & (col(Notification.next_attempt_at) <= now),
         (col(Notification.status) == "sending") & (col(Notification.claimed_at) < stale),
@@ -121,7 +122,7 @@ def _send_one(
         _record(engine, notification.id, retry=True, error=str(exc), cfg=cfg, report=report)
     except PermanentDeliveryError as exc:
         _record(engine, notification.id, retry=False, error=str(exc), cfg=cfg, report=report)
-    except Exception as exc:  # noqa: BLE001 - a broken reply must not stop delivery
+    except Exception as exc:
         log.exception("reply %s could not be built or sent", notification.id)
         _record(engine, notification.id, retry=False, error=repr(exc), cfg=cfg, report=report)
     else:
@@ -154,8 +155,14 @@ def _record(
             else:
                 row.status = "failed"
                 report.failed.append(notification_id)
-        crud.audit(session, actor="worker", entity="notification", entity_id=notification_id,
-                   action=row.status, detail={"attempts": row.attempts, "error": row.last_error})
+        crud.audit(
+            session,
+            actor="worker",
+            entity="notification",
+            entity_id=notification_id,
+            action=row.status,
+            detail={"attempts": row.attempts, "error": row.last_error},
+        )
         log.info("reply %s: %s %s", notification_id, row.status, row.last_error or "")
 
 
@@ -165,10 +172,12 @@ def backoff(attempts: int, cfg: NotificationSettings) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def build_message(notification: Notification, cfg: NotificationSettings):  # type: ignore[no-untyped-def]
+def build_message(notification: Notification, cfg: NotificationSettings) -> EmailMessage:
     attachments = []
     if notification.attach_blank_forms:
-        attachments = [(path.name, DOCX, path.read_bytes()) for path in sorted(BLANK_FORMS.glob("*.docx"))]
+        attachments = [
+            (path.name, DOCX, path.read_bytes()) for path in sorted(BLANK_FORMS.glob("*.docx"))
+        ]
     return build_reply(
         RenderedReply(notification.subject, notification.body_text, notification.body_html),
         from_address=formataddr((cfg.from_name, cfg.from_address)),

@@ -78,17 +78,28 @@ def queue_reply(
     reason = suppression_reason(session, parsed=parsed, recipients=recipients, settings=settings)
     if reason:
         application.reply_suppressed_reason = reason[:512]
-        crud.audit(session, actor="pipeline", entity="application", entity_id=application.id,
-                   action="reply_suppressed", detail={"kind": kind}, reason=reason)
+        crud.audit(
+            session,
+            actor="pipeline",
+            entity="application",
+            entity_id=application.id,
+            action="reply_suppressed",
+            detail={"kind": kind},
+            reason=reason,
+        )
         return None
-    return add_notification(session, application=application, kind=kind, to=recipients,
-                            in_reply_to=message.message_id or None, decision=decision,
-                            settings=settings)
+    return add_notification(
+        session,
+        application=application,
+        kind=kind,
+        to=recipients,
+        in_reply_to=message.message_id or None,
+        decision=decision,
+        settings=settings,
+    )
 
 
-def reply_context(
-    application: Application, decision: Decision, settings: Settings
-) -> ReplyContext:
+def reply_context(application: Application, decision: Decision, settings: Settings) -> ReplyContext:
     return ReplyContext(
         reference=application.reference,
         national_authority=application.national_authority,
@@ -138,7 +149,12 @@ def add_notification(
     )
     session.add(notification)
     session.flush()
-    crud.audit(session, actor="pipeline", entity="notification", entity_id=notification.id,
-               action="queued", detail={"kind": kind, "to": to,
-                                        "application": application.reference})
+    crud.audit(
+        session,
+        actor="pipeline",
+        entity="notification",
+        entity_id=notification.id,
+        action="queued",
+        detail={"kind": kind, "to": to, "application": application.reference},
+    )
     return notification

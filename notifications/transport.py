@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-import socket
 import ssl
 import tempfile
 from email.message import EmailMessage
@@ -56,7 +55,7 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as exc:
             kind = PermanentDeliveryError if 500 <= exc.smtp_code < 600 else TemporaryDeliveryError
             raise kind(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
-        except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+        except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             raise TemporaryDeliveryError(f"SMTP server unreachable: {exc}") from exc
         if refused:
             raise _classify(refused)

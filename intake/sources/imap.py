@@ -10,6 +10,7 @@ INTERNALDATE. After the outcome is committed the message is moved (MOVE, else CO
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import socket
@@ -78,10 +79,8 @@ class ImapSource:
     def _drop(self) -> None:
         client, self._client = self._client, None
         if client is not None:
-            try:
+            with contextlib.suppress(*_ERRORS):
                 client.shutdown()
-            except _ERRORS:
-                pass
 
     def _call(self, what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -173,10 +172,8 @@ class ImapSource:
 
     def close(self) -> None:
         if self._client is not None:
-            try:
+            with contextlib.suppress(*_ERRORS):
                 self._client.logout()
-            except _ERRORS:
-                pass
             self._client = None
 
 

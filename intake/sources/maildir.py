@@ -26,7 +26,7 @@ class MaildirSource:
         mailbox.Maildir(self.root, create=True)  # makes new/, cur/, tmp/
 
     def _files(self) -> list[Path]:
-        found = []
+        found: list[Path] = []
         for sub in ("new", "cur"):
             found.extend(entry for entry in (self.root / sub).iterdir() if entry.is_file())
         return sorted(found, key=lambda entry: (entry.stat().st_mtime, entry.name))

@@ -15,14 +15,14 @@ def test_example_file_gives_the_defaults():
 def test_unknown_key_is_named(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[mailbox]\nsourc = "imap"\n')
-    with pytest.raises(ConfigError, match="mailbox.sourc"):
+    with pytest.raises(ConfigError, match=r"mailbox\.sourc"):
         load_settings(config)
 
 
 def test_wrong_type_is_named(tmp_path):
     config = tmp_path / "c.toml"
-    config.write_text("[mailbox]\nbatch_size = \"many\"\n")
-    with pytest.raises(ConfigError, match="mailbox.batch_size"):
+    config.write_text('[mailbox]\nbatch_size = "many"\n')
+    with pytest.raises(ConfigError, match=r"mailbox\.batch_size"):
         load_settings(config)
 
 

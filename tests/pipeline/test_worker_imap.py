@@ -11,19 +11,39 @@ from intake.model import IncomingMessage, Ledger
 from intake.sources.imap import ImapSource
 from intake.worker import Worker
 from notifications.transport import SmtpTransport
-from tests.pipeline.helpers import SAMPLES, Application, MailMessage, Notification, count, make_settings, rows
+from tests.pipeline.helpers import (
+    SAMPLES,
+    Application,
+    MailMessage,
+    Notification,
+    count,
+    make_settings,
+    rows,
+)
 
 pytestmark = pytest.mark.imap
 
 
 def imap_source(server, *, port: int | None = None) -> ImapSource:
-    return ImapSource(host=server.host, port=port or server.port, security="none",
-                      username=server.user, password=server.password, timeout=10)
+    return ImapSource(
+        host=server.host,
+        port=port or server.port,
+        security="none",
+        username=server.user,
+        password=server.password,
+        timeout=10,
+    )
 
 
 def smtp_transport(smtp_server) -> SmtpTransport:
-    return SmtpTransport(host=smtp_server.host, port=smtp_server.port, security="none",
-                         username="", password="", timeout=10)
+    return SmtpTransport(
+        host=smtp_server.host,
+        port=smtp_server.port,
+        security="none",
+        username="",
+        password="",
+        timeout=10,
+    )
 
 
 @pytest.fixture
@@ -40,8 +60,13 @@ def test_one_poll_turns_each_email_into_one_application_and_one_reply(
     for path in SAMPLES:
         imap_mailbox.append("INBOX", path.read_bytes())
     settings = make_settings(tmp_path, db_url, mailbox={"source": "imap", "batch_size": 4})
-    worker = Worker(settings, engine, worker_id="w1", source=imap_source(imap_mailbox),
-                    transport=smtp_transport(smtp_server))
+    worker = Worker(
+        settings,
+        engine,
+        worker_id="w1",
+        source=imap_source(imap_mailbox),
+        transport=smtp_transport(smtp_server),
+    )
 
     poll, delivery = worker.run_once()
 
@@ -95,8 +120,13 @@ def test_a_connection_cut_mid_batch_loses_and_duplicates_nothing(
         imap_mailbox.append("INBOX", path.read_bytes())
     settings = make_settings(tmp_path, sqlite_url, mailbox={"source": "imap", "batch_size": 3})
     source = imap_source(imap_mailbox, port=tcp_proxy.port)
-    worker = Worker(settings, engine, worker_id="w1", source=CutAfter(source, tcp_proxy, 2),
-                    transport=smtp_transport(smtp_server))
+    worker = Worker(
+        settings,
+        engine,
+        worker_id="w1",
+        source=CutAfter(source, tcp_proxy, 2),
+        transport=smtp_transport(smtp_server),
+    )
 
     first, _ = worker.run_once()
     assert first.error is not None and "IMAP" in first.error

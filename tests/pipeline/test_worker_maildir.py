@@ -7,7 +7,15 @@ import mailbox
 from db.session import make_engine, migrate
 from intake.worker import Worker
 from notifications.transport import SmtpTransport
-from tests.pipeline.helpers import SAMPLES, Application, MailMessage, Notification, count, make_settings, rows
+from tests.pipeline.helpers import (
+    SAMPLES,
+    Application,
+    MailMessage,
+    Notification,
+    count,
+    make_settings,
+    rows,
+)
 
 
 def test_worker_takes_each_maildir_message_once_and_replies(tmp_path, db_url, smtp_server):
@@ -17,8 +25,14 @@ def test_worker_takes_each_maildir_message_once_and_replies(tmp_path, db_url, sm
     inbox = mailbox.Maildir(settings.mailbox.path, create=True)
     for path in SAMPLES:
         inbox.add(path.read_bytes())
-    transport = SmtpTransport(host=smtp_server.host, port=smtp_server.port, security="none",
-                              username="", password="", timeout=10)
+    transport = SmtpTransport(
+        host=smtp_server.host,
+        port=smtp_server.port,
+        security="none",
+        username="",
+        password="",
+        timeout=10,
+    )
     worker = Worker(settings, engine, worker_id="t1", transport=transport)
 
     poll, delivery = worker.run_once()
