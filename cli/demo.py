@@ -49,6 +49,7 @@ def write_config(folder: Path) -> Path:
 
 
 def seed_inbox(inbox: Path) -> int:
+    inbox.parent.mkdir(parents=True, exist_ok=True)
     box = mailbox.Maildir(inbox, create=True)
     count = 0
     for path in sorted(SAMPLES.glob("*.eml")):

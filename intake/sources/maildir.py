@@ -23,6 +23,7 @@ class MaildirSource:
     def __init__(self, path: str | os.PathLike[str], *, max_bytes: int = 100 * 1024 * 1024) -> None:
         self.root = Path(path).resolve()
         self.max_bytes = max_bytes
+        self.root.parent.mkdir(parents=True, exist_ok=True)
         mailbox.Maildir(self.root, create=True)  # makes new/, cur/, tmp/
 
     def _files(self) -> list[Path]:
