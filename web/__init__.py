@@ -1,0 +1,1 @@
+"""The staff web interface: triage queue, application pages, matching, the quarter."""

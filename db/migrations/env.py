@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables)
+import db.models_staff  # noqa: F401
 from db.session import make_engine
 
 config = context.config
