@@ -189,6 +189,8 @@ def correct_field(
     if field == "signature_date" and isinstance(value, str):
         value = date.fromisoformat(value) if value else None
     setattr(application, field, value)
+    if field == "mode":  # the correction replaces every tick the parser saw
+        application.mode_ticks = [str(value)] if value else []
     if field == "state_party":
         known = lookup_state_party(str(value)) if value else None
         application.state_party_code = known.code if known else None

@@ -125,6 +125,7 @@ def add_notification(
     decision: Decision,
     settings: Settings,
     status: str = "pending",
+    actor: str = "pipeline",
 ) -> Notification:
     template_dir = settings.notifications.template_dir or None
     rendered = render_reply(
@@ -151,10 +152,10 @@ def add_notification(
     session.flush()
     crud.audit(
         session,
-        actor="pipeline",
+        actor=actor,
         entity="notification",
         entity_id=notification.id,
-        action="queued",
+        action="drafted" if status == "draft" else "queued",
         detail={"kind": kind, "to": to, "application": application.reference},
     )
     return notification

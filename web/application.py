@@ -86,8 +86,6 @@ def correct(
         return back_to(page_of(reference))
     with state.session() as session:
         application = find_application(session, reference)
-        if field == "mode":  # the correction replaces every tick the parser saw
-            application.mode_ticks = [typed] if typed else []
         change = correct_field(
             session,
             application,

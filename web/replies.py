@@ -84,14 +84,7 @@ def draft(request: Request, reference: str, kind: Text) -> Response:
             decision=current_decision(session, application),
             settings=state.settings,
             status="draft",
-        )
-        crud.audit(
-            session,
             actor=actor(request),
-            entity="notification",
-            entity_id=reply.id,
-            action="drafted",
-            detail={"kind": kind, "application": reference},
         )
     return back_to(reply_page(reference, reply.id))
 
