@@ -21,6 +21,7 @@ from db.partnerships import import_partnerships_csv
 from db.session import session_scope
 from intake.model import IncomingMessage
 from intake.pipeline import make_context, process_message
+from intake.reevaluate import reevaluate_state_parties
 from intake.sources.maildir import iter_eml_paths
 from intake.storage import sha256_hex
 from notifications.delivery import deliver_due, make_transport
@@ -94,7 +95,15 @@ def partnerships(args: argparse.Namespace) -> int:
         report = import_partnerships_csv(
             session=session, text=path.read_text(encoding="utf-8"), actor="cli"
         )
+        changes = reevaluate_state_parties(session, report.codes, app.settings, actor="cli")
     print(f"past partnerships: {report.added} added, {report.unchanged} already known")
+    for reference, change in changes:
+        if change.added or change.removed or change.status_before != change.status_after:
+            print(
+                f"  {reference}: {change.status_before} -> {change.status_after}"
+                f" (new findings: {', '.join(change.added) or 'none'};"
+                f" gone: {', '.join(change.removed) or 'none'})"
+            )
     for error in report.errors:
         print(f"  skipped {error}", file=sys.stderr)
     return 1 if report.errors else 0

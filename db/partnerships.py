@@ -22,6 +22,7 @@ class ImportReport:
     added: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    codes: set[str] = field(default_factory=set)  # State Parties whose history changed
 
 
 def import_partnerships_csv(*, session: Session, text: str, actor: str) -> ImportReport:
@@ -37,25 +38,42 @@ def import_partnerships_csv(*, session: Session, text: str, actor: str) -> Impor
         except ValueError as exc:
             report.errors.append(f"line {line}: {exc}")
             continue
-        if _exists(session, item):
+        if exists(session, item):
             report.unchanged += 1
             continue
-        session.add(item)
-        session.flush()
-        crud.audit(
-            session,
-            actor=actor,
-            entity="past_partnership",
-            entity_id=item.id,
-            action="imported",
-            detail={
-                "state_party": item.state_party,
-                "role": item.role,
-                "completed_on": item.completed_on.isoformat(),
-            },
-        )
+        record_partnership(session, item, actor=actor, action="imported")
         report.added += 1
+        report.codes.add(item.state_party_code)
     return report
+
+
+def record_partnership(
+    session: Session, item: PastPartnership, *, actor: str, action: str = "added"
+) -> None:
+    session.add(item)
+    session.flush()
+    crud.audit(
+        session,
+        actor=actor,
+        entity="past_partnership",
+        entity_id=item.id,
+        action=action,
+        detail={
+            "state_party": item.state_party,
+            "role": item.role,
+            "completed_on": item.completed_on.isoformat(),
+            "source": item.source,
+        },
+    )
+
+
+def new_partnership(
+    *, state_party: str, role: str, completed_on: str, source: str
+) -> PastPartnership:
+    """A validated row from what staff typed; ValueError says what is wrong."""
+    item = _row({"state_party": state_party, "role": role, "completed_on": completed_on})
+    item.source = source
+    return item
 
 
 def _row(row: dict[str, str]) -> PastPartnership:
@@ -77,7 +95,7 @@ def _row(row: dict[str, str]) -> PastPartnership:
     )
 
 
-def _exists(session: Session, item: PastPartnership) -> bool:
+def exists(session: Session, item: PastPartnership) -> bool:
     return (
         session.exec(
             select(PastPartnership).where(

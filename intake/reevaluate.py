@@ -159,7 +159,7 @@ def _apply(session: Session, application: Application, decision: Decision) -> Re
                 )
             )
     before = application.status
-    if before != "superseded":
+    if before != "superseded" and not _status_decided_by_staff(session, application):
         application.status = decision.status
     application.decision_reasons = list(decision.reasons)
     application.updated_at = utcnow()
@@ -170,6 +170,17 @@ def _apply(session: Session, application: Application, decision: Decision) -> Re
         tuple(sorted(set(new_codes) - set(old_codes))),
         tuple(sorted(set(old_codes) - set(new_codes))),
     )
+
+
+AUTOMATIC_ACTORS = frozenset({"pipeline", "worker", "cli", "demo"})
+
+
+def _status_decided_by_staff(session: Session, application: Application) -> bool:
+    """A status a person set stays until a person changes it; the rules only advise."""
+    rows = crud.audit_entries(
+        session=session, entity="application", entity_id=application.id, action="status"
+    )
+    return any(row.actor not in AUTOMATIC_ACTORS for row in rows)
 
 
 def correct_field(
@@ -209,3 +220,20 @@ def correct_field(
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def reevaluate_state_parties(
+    session: Session, codes: set[str], settings: Settings, *, actor: str
+) -> list[tuple[str, Reevaluation]]:
+    """Run the rules again on every live application of these State Parties (history changed)."""
+    if not codes:
+        return []
+    applications = session.exec(
+        select(Application)
+        .where(col(Application.state_party_code).in_(sorted(codes)))
+        .where(Application.status != "superseded")
+        .order_by(col(Application.received_at))
+    ).all()
+    return [
+        (app.reference, reevaluate(session, app, settings, actor=actor)) for app in applications
+    ]

@@ -27,6 +27,7 @@ from web import (
     auth,
     documents,
     health,
+    history,
     messages,
     partnerships,
     quarter,
@@ -48,6 +49,7 @@ ROUTERS = (
     replies,
     documents,
     partnerships,
+    history,
     quarter,
     admin,
 )

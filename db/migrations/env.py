@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (registers the tables)
+import db.models
 import db.models_staff  # noqa: F401
 from db.session import make_engine
 
