@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 
+from db.models import FindingRecord
 from db.session import make_engine, migrate
 from intake.worker import Worker
 from notifications.transport import SmtpTransport
@@ -16,6 +17,14 @@ from tests.pipeline.helpers import (
     make_settings,
     rows,
 )
+
+
+def errors_of(engine, application_id: int) -> list[FindingRecord]:
+    return [
+        row
+        for row in rows(engine, FindingRecord)
+        if row.application_id == application_id and row.severity == "error"
+    ]
 
 
 def test_worker_takes_each_maildir_message_once_and_replies(tmp_path, db_url, smtp_server):
@@ -44,6 +53,7 @@ def test_worker_takes_each_maildir_message_once_and_replies(tmp_path, db_url, sm
     processed = mailbox.Maildir(settings.mailbox.path, create=False).get_folder("Processed")
     assert len(processed) == len(SAMPLES)
     queued = rows(engine, Notification)
+    applications = {app.id: app for app in rows(engine, Application)}
     assert sorted(delivery.sent) == sorted(n.id for n in queued)
     received = {m.message["Message-ID"]: m for m in smtp_server.messages}
     for notification in queued:
@@ -51,6 +61,13 @@ def test_worker_takes_each_maildir_message_once_and_replies(tmp_path, db_url, sm
         assert sorted(got.envelope_to) == sorted(notification.to)
         assert got.message["Subject"] == notification.subject
         assert got.message["Auto-Submitted"] == "auto-replied"
+        body = got.message.get_body(("plain",)).get_content()
+        assert " ".join(body.split()) == " ".join(notification.body_text.split())
+        application = applications[notification.application_id]
+        assert application.reference in body
+        if notification.kind in {"incomplete", "ineligible"} and application.language == "en":
+            for finding in errors_of(engine, application.id):
+                assert " ".join(finding.message.split()) in " ".join(body.split())
 
     again, redelivery = worker.run_once()
     assert again.results == [] and redelivery.sent == []
