@@ -42,6 +42,7 @@ class MailboxSettings(Section):
     batch_size: int = Field(default=50, ge=1, le=1000)
     timeout_seconds: float = Field(default=60.0, gt=0)
     claim_lease_seconds: int = Field(default=600, ge=1)
+    idle: bool = True
 
     def password(self) -> str:
         return _secret(self.password_env, required=self.source == "imap")

@@ -74,6 +74,7 @@ class Worker:
         self.transport = transport or make_transport(settings)
         self.stopping = threading.Event()
         self._running = threading.Lock()
+        self._scheduler: BlockingScheduler | None = None
 
     def poll_once(self) -> PollReport:
         report = PollReport()
@@ -150,8 +151,13 @@ class Worker:
         except Exception:
             log.exception("could not record the %s heartbeat", name)
 
-    def run_forever(self) -> None:
-        """Run until SIGINT/SIGTERM; the message in hand is finished before stopping."""
+    def run_forever(self, *, install_signals: bool = True) -> None:
+        """Poll on the APScheduler interval until stopped (SIGINT/SIGTERM or ``stop()``).
+
+        Where the mailbox offers IMAP IDLE, a watcher on a second connection starts a run as
+        soon as mail arrives, so the interval is only the fallback. The message in hand is
+        finished before the worker stops.
+        """
         scheduler = BlockingScheduler(timezone=UTC)
         scheduler.add_job(
             self.run_once,
@@ -162,14 +168,62 @@ class Worker:
             coalesce=True,
             id="poll",
         )
-
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            log.info("signal %s: finishing the current message, then stopping", signum)
-            self.stopping.set()
-            scheduler.shutdown(wait=False)
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        self._scheduler = scheduler
+        if install_signals:
+            signal.signal(signal.SIGINT, self._on_signal)
+            signal.signal(signal.SIGTERM, self._on_signal)
+        watcher = self._start_idle_watcher(scheduler)
         scheduler.start()
+        if watcher is not None:
+            watcher.join(timeout=10)
         with self._running:  # wait for the run in progress to finish its message
             self.source.close()
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: finishing the current message, then stopping", signum)
+        self.stop()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def _start_idle_watcher(self, scheduler: BlockingScheduler) -> threading.Thread | None:
+        if self.settings.mailbox.source != "imap" or not self.settings.mailbox.idle:
+            return None
+        thread = threading.Thread(
+            target=self._watch_with_idle, args=(scheduler,), name="imap-idle", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def _watch_with_idle(self, scheduler: BlockingScheduler) -> None:
+        """On its own connection: wait in IDLE, and run the poll job at once when mail comes."""
+        watcher = make_source(self.settings)
+        wait = getattr(watcher, "wait_for_new", None)
+        try:
+            while wait is not None and not self.stopping.is_set():
+                try:
+                    arrived = wait(IDLE_SLICE_SECONDS)
+                except MppError as exc:
+                    log.warning("IMAP IDLE: %s", exc)
+                    self.stopping.wait(self.settings.worker.poll_seconds)
+                    continue
+                if arrived is False and not _offers_idle(watcher):
+                    log.info(
+                        "the IMAP server has no IDLE: polling every %ss",
+                        self.settings.worker.poll_seconds,
+                    )
+                    return
+                if arrived and not self.stopping.is_set():
+                    scheduler.modify_job("poll", next_run_time=datetime.now(UTC))
+        finally:
+            watcher.close()
+
+
+IDLE_SLICE_SECONDS = 1.0  # short IDLE rounds: a stop request is noticed within about a second
+
+
+def _offers_idle(source: MailboxSource) -> bool:
+    offers = getattr(source, "offers_idle", None)
+    return bool(offers()) if callable(offers) else False

@@ -56,6 +56,7 @@ class ImapSource:
         }
         self._client: IMAPClient | None = None
         self._uidvalidity: int | None = None
+        self._exists: int | None = None  # message count at the last IDLE round
 
     # --- connection -------------------------------------------------------------------
     def _connect(self) -> IMAPClient:
@@ -156,19 +157,29 @@ class ImapSource:
         else:
             self._call("EXPUNGE", client.expunge)
 
+    def offers_idle(self) -> bool:
+        client = self._call("sign-in", self._connect)
+        return bool(client.has_capability("IDLE"))
+
     def wait_for_new(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for new mail with IMAP IDLE; False without IDLE."""
         client = self._call("sign-in", self._connect)
         if not client.has_capability("IDLE"):
             return False
-        self._select()
+        exists = int(self._select().get(b"EXISTS", 0))
+        seen, self._exists = self._exists, exists
+        if seen is not None and exists > seen:  # arrived between two IDLE rounds
+            return True
         self._call("IDLE", client.idle)
         try:
             responses = self._call("IDLE", client.idle_check, timeout=timeout)
         finally:
             if self._client is not None:
                 self._call("IDLE", client.idle_done)
-        return any(b"EXISTS" in response for response in responses)
+        arrived = [response for response in responses if b"EXISTS" in response]
+        if arrived:
+            self._exists = int(arrived[-1][0])
+        return bool(arrived)
 
     def close(self) -> None:
         if self._client is not None:

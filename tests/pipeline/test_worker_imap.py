@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -141,4 +143,40 @@ def test_a_connection_cut_mid_batch_loses_and_duplicates_nothing(
     assert imap_mailbox.list_uids("INBOX") == []
     assert len(imap_mailbox.list_uids("Processed")) == 8
     assert len(smtp_server.messages) == count(engine, Notification)
+    engine.dispose()
+
+
+def test_with_idle_new_mail_is_taken_at_once_not_at_the_next_poll(
+    tmp_path, sqlite_url, imap_mailbox, smtp_server, monkeypatch
+):
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    settings = make_settings(
+        tmp_path,
+        sqlite_url,
+        mailbox={
+            "source": "imap",
+            "host": imap_mailbox.host,
+            "port": imap_mailbox.port,
+            "security": "none",
+            "username": imap_mailbox.user,
+            "password_env": "MPP_TEST_IMAP_PASSWORD",
+        },
+        worker={"poll_seconds": 600.0},
+    )
+    monkeypatch.setenv("MPP_TEST_IMAP_PASSWORD", imap_mailbox.password)
+    worker = Worker(settings, engine, worker_id="idle", transport=smtp_transport(smtp_server))
+    thread = threading.Thread(target=worker.run_forever, kwargs={"install_signals": False})
+    thread.start()
+    try:
+        time.sleep(2)  # the first run has found the mailbox empty; the next poll is 10 min away
+        imap_mailbox.append("INBOX", SAMPLES[0].read_bytes())
+        deadline = time.monotonic() + 30
+        while not rows(engine, Notification) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(rows(engine, Application)) == 1
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
     engine.dispose()
