@@ -14,7 +14,7 @@ from db.models import Application, Document, ExtractedField, FindingRecord, Mail
 from intake.facts import areas_as_json, build_facts, field_value
 from intake.model import Attachment, ParsedMessage
 from intake.storage import BlobStore
-from notifications.outbox import queue_reply
+from notifications.outbox import draft_for_review, queue_reply
 from parsers import ParseLimits, merge_documents, parse_attachment
 from parsers.model import ANNEX1_FIELDS, ExtractedDocument, FieldValue, FormData
 from parsers.normalise import lookup_state_party
@@ -112,6 +112,15 @@ def record_application(
         decision=decision,
         settings=settings,
     )
+    if decision.status == "needs_review":  # the notice itself waits for a person
+        draft_for_review(
+            session,
+            application=application,
+            message=message,
+            parsed=parsed,
+            decision=decision,
+            settings=settings,
+        )
     crud.audit(
         session,
         actor=ctx.actor,

@@ -28,6 +28,42 @@ REPLY_KIND = {
 }
 
 
+def drafted_kind(decision: Decision) -> str:
+    """The notice the findings call for, for staff to send once they have looked."""
+    errors = {finding.kind for finding in decision.findings if finding.severity == "error"}
+    if "eligibility" in errors:
+        return "ineligible"
+    return "incomplete" if "completeness" in errors else "acknowledgement"
+
+
+def draft_for_review(
+    session: Session,
+    *,
+    application: Application,
+    message: MailMessage,
+    parsed: ParsedMessage,
+    decision: Decision,
+    settings: Settings,
+) -> Notification | None:
+    """A person must look first: prepare the notice they are most likely to send, as a draft."""
+    own = {settings.notifications.from_address.lower(), settings.programme.officer_address.lower()}
+    recipients = reply_recipients(
+        sender=parsed.sender, contact_emails=list(application.emails or []), own_addresses=own
+    )
+    if not recipients:
+        return None
+    return add_notification(
+        session,
+        application=application,
+        kind=drafted_kind(decision),
+        to=recipients,
+        in_reply_to=message.message_id or None,
+        decision=decision,
+        settings=settings,
+        status="draft",
+    )
+
+
 def reply_recipients(
     *, sender: str, contact_emails: list[str], own_addresses: set[str]
 ) -> list[str]:

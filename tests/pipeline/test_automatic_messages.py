@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from db.models import FindingRecord
 from db.session import make_engine, migrate
 from intake.model import IncomingMessage
 from intake.pipeline import make_context, process_message
@@ -80,3 +81,55 @@ def test_spf_failing_alone_does_not_stop_the_reply(ctx):
     header = b"Authentication-Results: mx1.opcw.org; spf=fail smtp.mailfrom=x; dkim=pass"
     run(ctx, with_header(SAMPLES[0].read_bytes(), header))
     assert len(rows(ctx.engine, Notification)) == 1
+
+
+def test_needs_review_gets_a_receipt_and_a_drafted_notice_for_staff(ctx):
+    raw = next(path for path in SAMPLES if "benin" in path.name).read_bytes()
+    assert run(ctx, raw).status == "needs_review"
+    notifications = sorted(rows(ctx.engine, Notification), key=lambda row: row.id)
+    assert [(row.kind, row.status) for row in notifications] == [
+        ("receipt", "pending"),
+        ("incomplete", "draft"),
+    ]
+
+
+def test_the_per_sender_daily_limit_holds(tmp_path, sqlite_url):
+    from tests.pipeline.helpers import make_settings
+
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    settings = make_settings(
+        tmp_path, sqlite_url, notifications={"max_replies_per_sender_per_day": 2}
+    )
+    ctx = make_context(settings, engine, worker_id="t")
+    original = SAMPLES[0].read_bytes()
+    for number in range(5):
+        raw = original.replace(b"Message-ID: <", b"Message-ID: <n%d." % number, 1)
+        run(ctx, raw)
+    assert len(rows(engine, Application)) == 5
+    assert len(rows(engine, Notification)) == 2
+    suppressed = [app for app in rows(engine, Application) if app.reply_suppressed_reason]
+    assert len(suppressed) == 3 and "limit" in suppressed[0].reply_suppressed_reason
+    engine.dispose()
+
+
+def test_rules_switched_off_in_the_configuration_do_not_fire(tmp_path, sqlite_url):
+    from tests.pipeline.helpers import make_settings
+
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    settings = make_settings(
+        tmp_path,
+        sqlite_url,
+        rules={
+            "disabled": ["RESULTS_FRAMEWORK_MISSING"],
+            "severity": {"EXPECTED_RESULTS_MISSING": "warning"},
+        },
+    )
+    run(make_context(settings, engine, worker_id="t"), SAMPLES[0].read_bytes())
+    (application,) = rows(engine, Application)
+    codes = {row.code: row.severity for row in rows(engine, FindingRecord)}
+    assert "RESULTS_FRAMEWORK_MISSING" not in codes
+    assert codes["EXPECTED_RESULTS_MISSING"] == "warning"
+    assert application.status == "complete"
+    engine.dispose()
