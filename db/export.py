@@ -7,24 +7,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db.models import Application, Document, FindingRecord, MailMessage, Notification
+from parsers.model import ANNEX1_FIELDS
 
-EXPORT_FIELDS = (
-    "state_party",
-    "state_party_code",
-    "region",
-    "national_authority",
-    "contact_person",
-    "phone",
-    "emails",
-    "mode",
-    "sponsorship_required",
-    "justification",
-    "preferred_partner",
-    "first_visit_timeline",
-    "expected_results",
-    "signed",
-    "review_cycle",
-)
+EXPORT_FIELDS = (*ANNEX1_FIELDS, "state_party_code", "region", "review_cycle")
 AREA_KEYS = ("number", "title", "outputs", "output_indicators", "outcomes", "outcome_indicators")
 
 

@@ -17,26 +17,12 @@ from db import crud
 from db.models import Application, Document, ExtractedField, FindingRecord, MailMessage
 from intake.facts import NON_FORM_PROBLEMS
 from intake.recording import rule_context
-from parsers.model import ThematicArea
+from parsers.model import ANNEX1_FIELDS, ThematicArea
 from parsers.normalise import lookup_state_party
 from rules.decide import evaluate
 from rules.model import ApplicationFacts, Decision
 
-EDITABLE_FIELDS = (
-    "state_party",
-    "national_authority",
-    "contact_person",
-    "phone",
-    "emails",
-    "mode",
-    "sponsorship_required",
-    "justification",
-    "preferred_partner",
-    "first_visit_timeline",
-    "expected_results",
-    "signed",
-    "signature_date",
-)
+EDITABLE_FIELDS = ANNEX1_FIELDS  # every answer of the form; derived values follow them
 
 
 @dataclass(frozen=True)
