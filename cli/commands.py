@@ -172,3 +172,90 @@ def check_templates(app: App) -> None:
         if app.settings.notifications.template_dir
         else None
     )
+
+
+def doctor(args: argparse.Namespace) -> int:
+    from ops.doctor import run_doctor
+
+    return run_doctor(args.config, out=sys.stdout)
+
+
+def _settings_and_engine(config: str | None) -> App:
+    """Settings and an engine without migrating: backups see the schema as it is."""
+    from common.settings import load_settings
+    from db.session import make_engine
+
+    settings = load_settings(config)
+    return App(settings, make_engine(settings.database.url, echo=settings.database.echo))
+
+
+def backup(args: argparse.Namespace) -> int:
+    from ops.backup import create_backup
+
+    app = _settings_and_engine(args.config)
+    report = create_backup(app.engine, Path(app.settings.storage.path), Path(args.file))
+    rows = sum(report.tables.values())
+    print(
+        f"backup written: {report.path} (schema {report.revision}, {rows} rows in "
+        f"{len(report.tables)} tables, {report.files} stored files, {report.bytes} bytes)"
+    )
+    for name in report.damaged:
+        print(f"  warning: stored file {name} does not match its sha256", file=sys.stderr)
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from ops.restore import restore_backup
+
+    app = _settings_and_engine(args.config)
+    report = restore_backup(
+        app.engine, Path(app.settings.storage.path), Path(args.file), force=args.force
+    )
+    print(
+        f"restored schema {report.revision}: {sum(report.tables.values())} rows, "
+        f"{report.files} stored files; database migrated to the newest schema"
+    )
+    return 0
+
+
+def purge(args: argparse.Namespace) -> int:
+    from ops.retention import purge as run_purge
+
+    app = open_app(args.config)
+    days = args.older_than_days
+    days = app.settings.retention.days if days is None else days
+    if days <= 0:
+        print("retention is off ([retention] days = 0): nothing purged")
+        return 0
+    anonymise = args.anonymise or app.settings.retention.anonymise
+    report = run_purge(
+        app.engine,
+        Path(app.settings.storage.path),
+        older_than_days=days,
+        anonymise=anonymise,
+        dry_run=args.dry_run,
+    )
+    verb = "would be" if report.dry_run else "were"
+    action = "anonymised" if report.anonymise else "deleted"
+    print(f"received before {report.cutoff:%Y-%m-%d %H:%M} UTC:")
+    for reference in report.applications:
+        kept = reference in report.anonymised_instead
+        print(f"  {reference}: {'anonymised (in a partnership)' if kept else action}")
+    print(
+        f"{len(report.applications)} applications and {report.messages} messages {verb} "
+        f"{action}; {report.files} stored files {verb} removed"
+    )
+    return 0
+
+
+def alerts(args: argparse.Namespace) -> int:
+    from ops.alerts import check_and_notify, current_alert
+
+    configure_logging(args.verbose)
+    app = open_app(args.config)
+    if args.notify:
+        for sent in check_and_notify(app.engine, app.settings, make_transport(app.settings)):
+            print(f"sent: {sent}")
+    alert = current_alert(app.engine, app.settings)
+    print(alert or "no alert")
+    return 1 if alert else 0

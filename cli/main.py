@@ -53,7 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", default="demo")
     demo.add_argument("--no-serve", action="store_true")
     demo.add_argument("--port", type=int, default=8000)
+    _add_operations(sub)
     return parser
+
+
+def _add_operations(sub: argparse._SubParsersAction) -> None:
+    """Commands for running mpp in production (see docs/operations.md)."""
+    sub.add_parser("doctor", help="check configuration, database, mailbox, SMTP, storage, tools")
+    backup = sub.add_parser("backup", help="write the database and stored files to a .tar.gz")
+    backup.add_argument("file")
+    restore = sub.add_parser("restore", help="restore a backup into an empty database and storage")
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="replace data that is there")
+    purge = sub.add_parser("purge", help="delete or anonymise applications past retention")
+    purge.add_argument("--older-than-days", type=int, help="default: [retention] days")
+    purge.add_argument("--dry-run", action="store_true", help="only list what would go")
+    purge.add_argument("--anonymise", action="store_true", help="anonymise instead of deleting")
+    alerts = sub.add_parser("alerts", help="show the current alert; --notify emails staff")
+    alerts.add_argument("--notify", action="store_true", help="send due alert emails")
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -65,6 +82,11 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": commands.serve,
     "users": commands.users,
     "demo": commands.demo,
+    "doctor": commands.doctor,
+    "backup": commands.backup,
+    "restore": commands.restore,
+    "purge": commands.purge,
+    "alerts": commands.alerts,
 }
 
 

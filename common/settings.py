@@ -107,10 +107,44 @@ class ParserSettings(Section):
     max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     timeout_seconds: float = Field(default=30.0, gt=0)
     memory_mb: int = Field(default=1024, ge=64)
+    scan_timeout_seconds: float = Field(default=120.0, gt=0)
+    ocr_max_pages: int = Field(default=10, ge=1)
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_languages: str = "eng+fra+spa"
+    tesseract_command: str = "tesseract"
+    conversion_timeout_seconds: float = Field(default=60.0, gt=0)
+    libreoffice_command: str = "soffice"
 
 
 class WorkerSettings(Section):
     poll_seconds: float = Field(default=60.0, gt=0)
+    dry_run: bool = False
+
+
+class AlertSettings(Section):
+    to: list[str] = []
+    after_minutes: float = Field(default=30.0, ge=0)
+    backlog_minutes: float = Field(default=60.0, ge=0)
+    backlog_threshold: int = Field(default=5, ge=1)
+    failed_window_hours: float = Field(default=24.0, gt=0)
+
+    @field_validator("to")
+    @classmethod
+    def _plain_addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            local, at, domain = address.partition("@")
+            if not (local and at and domain) or any(ch.isspace() for ch in address):
+                raise ValueError(f"not an email address: {address!r}")
+        return value
+
+
+class RetentionSettings(Section):
+    days: int = Field(default=0, ge=0)
+    anonymise: bool = False
+
+
+class LoggingSettings(Section):
+    format: Literal["text", "json"] = "text"
 
 
 class WebSettings(Section):
@@ -128,6 +162,9 @@ class Settings(Section):
     parsers: ParserSettings = ParserSettings()
     worker: WorkerSettings = WorkerSettings()
     web: WebSettings = WebSettings()
+    alerts: AlertSettings = AlertSettings()
+    retention: RetentionSettings = RetentionSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     def with_overrides(self, **sections: dict[str, object]) -> Settings:
         """A copy with some keys of some sections replaced (tests use this)."""

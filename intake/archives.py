@@ -20,6 +20,11 @@ _KNOWN_TYPES = {
     ".rtf": "application/rtf",
 }
 _JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+# Documents that are zip files inside: opened by the parsers, never unpacked here.
+_PACKAGE_EXTENSIONS = frozenset(
+    {".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".odp"}
+)
+_PACKAGE_MARKERS = ("[Content_Types].xml", "mimetype")
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError)
 _ZIP_READ_ERRORS = (*_READ_ERRORS, NotImplementedError, zipfile.LargeZipFile)
 
@@ -44,21 +49,31 @@ class ZipMember:
     path: tuple[str, ...]
 
 
+class _DocumentPackage(Exception):
+    """The zip is an Office or OpenDocument file, to be kept whole."""
+
+
 def is_zip(filename: str, content_type: str) -> bool:
-    """Whether an attachment is a .zip archive, by its type or its name."""
-    return content_type in ZIP_TYPES or filename.lower().endswith(".zip")
+    """Whether an attachment is a .zip archive, by its type or its name (a .docx is not)."""
+    extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
+    if extension in _PACKAGE_EXTENSIONS:
+        return False
+    return content_type in ZIP_TYPES or extension == ".zip"
 
 
 def unpack_zip(
     data: bytes, name: str, defects: list[str], limits: ZipLimits = ZipLimits()
 ) -> list[ZipMember] | None:
-    """The files in a zip (nested zips opened too), or None when it cannot be opened at all.
+    """The files in a zip (nested zips opened too); None when it cannot be opened at all or
+    is a document packaged as a zip (a .docx sent as application/zip), to be kept whole.
 
     Members skipped for a limit, encryption or damage are named in ``defects``.
     """
     budget = [limits.max_total_bytes]
     try:
         return list(_members(data, (name,), defects, limits, budget))
+    except _DocumentPackage:
+        return None
     except _ZIP_READ_ERRORS as exc:
         defects.append(f"zip {name!r} cannot be opened: {exc}")
         return None
@@ -68,6 +83,8 @@ def _members(
     data: bytes, path: tuple[str, ...], defects: list[str], limits: ZipLimits, budget: list[int]
 ) -> Iterator[ZipMember]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(name in archive.NameToInfo for name in _PACKAGE_MARKERS):
+            raise _DocumentPackage(path[-1])
         infos = [info for info in archive.infolist() if not _is_skipped(info)]
         if len(infos) > limits.max_members:
             defects.append(
@@ -95,6 +112,8 @@ def _nested(
 ) -> Iterator[ZipMember]:
     try:
         yield from list(_members(data, path, defects, limits, budget))
+    except _DocumentPackage:
+        yield ZipMember(path[-1], _guess_type(path[-1]), data, path[:-1])
     except _ZIP_READ_ERRORS as exc:
         defects.append(f"zip {path[-1]!r} inside {path[-2]!r} cannot be opened: {exc}")
         yield ZipMember(path[-1], "application/zip", data, path[:-1])

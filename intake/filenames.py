@@ -27,9 +27,8 @@ def safe_filename(name: str | None, *, max_length: int = MAX_LENGTH) -> str:
         return DEFAULT_NAME
     text = unicodedata.normalize("NFC", str(name)).translate(_BIDI_MARKS)
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(ch for ch in text if _is_kept(ch))
-    text = _RESERVED.sub("_", text)
-    text = _SPACES.sub(" ", text).strip().lstrip(". ").rstrip(" ")
+    text = "".join(ch for ch in _SPACES.sub(" ", text) if _is_kept(ch))  # tabs, breaks: spaces
+    text = _SPACES.sub(" ", _RESERVED.sub("_", text)).strip().lstrip(". ")
     text = _shorten(text, max_length)
     return text or DEFAULT_NAME
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -89,8 +89,29 @@ class DbLedger:
             select(MailMessage.id).where(MailMessage.source_key == source_key)
         ).one()
 
-    def unsettled(self, *, prefix: str) -> list[MailMessage]:
-        """Finished messages not yet moved in the mailbox (a crash between commit and move)."""
+    def confirm(self, session: Session, row_id: int, worker_id: str) -> bool:
+        """Renew this worker's claim in the transaction that commits the outcome.
+
+        False when the lease ran out and another worker took the message over: the outcome
+        must not be committed twice. The renewal locks the row until that commit, so a
+        take-over cannot slip in between.
+        """
+        result = session.execute(
+            update(MailMessage)
+            .where(
+                col(MailMessage.id) == row_id,
+                col(MailMessage.state) == "claimed",
+                col(MailMessage.claimed_by) == worker_id,
+            )
+            .values(claimed_at=utcnow())
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def unsettled(self, *, prefix: str, worker_id: str) -> list[MailMessage]:
+        """Finished messages not yet moved in the mailbox: this worker's own (a move that
+        failed) and those whose worker had a whole lease to move them (it died in between).
+        A live worker's message is left to it, so no message is moved by two workers."""
+        stale = utcnow() - self.lease
         with Session(self.engine) as session:
             return list(
                 session.exec(
@@ -98,6 +119,10 @@ class DbLedger:
                         MailMessage.state != "claimed",
                         col(MailMessage.settled).is_(False),
                         col(MailMessage.source_key).startswith(prefix),
+                        or_(
+                            col(MailMessage.claimed_by) == worker_id,
+                            col(MailMessage.claimed_at) < stale,
+                        ),
                     )
                 )
             )

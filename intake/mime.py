@@ -1,4 +1,9 @@
-"""Reading one raw message into a ``ParsedMessage`` with the modern email policy.
+"""Reading one raw message into a ``ParsedMessage``.
+
+The structure is read with the ``compat32`` policy, which keeps header values as written: the
+modern policy parses every header of every part on each access, which costs seconds on a
+message with thousands of parts or parameters. Address headers of the message itself are then
+read with the modern parser, one at a time.
 
 ``parse_message`` never raises: a broken message gives what could be read, with ``defects``
 saying what was wrong. It also fills ``automatic_reason`` and ``is_bounce_or_autoreply``
@@ -8,18 +13,21 @@ saying what was wrong. It also fills ``automatic_reason`` and ``is_bounce_or_aut
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from email.message import Message
 from typing import Any
 
 from common.clock import as_utc
 from intake import automatic
-from intake.mime_parts import PartLimits, collect_parts, decode_words, header_text, raw_header
+from intake.mime_headers import decode_words, header_text, raw_header, storable_text
+from intake.mime_limits import MimeLimits, limit_message
+from intake.mime_parts import PartsFound, collect_parts
 from intake.model import Attachment, ParsedMessage
 
 # Headers kept decoded in ParsedMessage.headers for the rules and the automatic-reply checks.
@@ -36,18 +44,13 @@ SELECTED_HEADERS = (
     "references",
 )
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Outlook .msg file, not MIME
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
+_PLAIN_ADDRESS = re.compile(r"^[^\s@<>()\[\]\\,;:\"'][^\s@<>()\[\]\\,;:\"]*@[^\s@<>()\\,;:\"']+$")
+_ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
+_BARE_ADDRESS = re.compile(r"[^\s<>\",;:()\[\]]+@[^\s<>\"',;:()\[\]]+")
+_MAX_MESSAGE_ID = 500
 _DATE_ERRORS = (TypeError, ValueError, IndexError, OverflowError)
-
-
-@dataclass(frozen=True)
-class MimeLimits:
-    """Size limits of one message; beyond them the rest is skipped and a defect recorded."""
-
-    max_header_bytes: int = 256 * 1024  # the whole header block
-    max_header_field_bytes: int = 16 * 1024  # one header, folded lines included
-    parts: PartLimits = field(default_factory=PartLimits)
 
 
 DEFAULT_LIMITS = MimeLimits()
@@ -62,24 +65,36 @@ def parse_message(
     """
     try:
         parsed = _parse(bytes(raw), limits)
-    except Exception as exc:  # the last guard: one broken message must never stop the pipeline
-        parsed = _unreadable(f"the message could not be parsed ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # e.g. RecursionError from thousands of nested parts
+        parsed = _headers_only(bytes(raw), limits, exc)
     is_automatic, reason = automatic.classify(parsed, programme_address=programme_address)
     return replace(parsed, automatic_reason=reason, is_bounce_or_autoreply=is_automatic)
 
 
-def _parse(raw: bytes, limits: MimeLimits) -> ParsedMessage:
+def _headers_only(raw: bytes, limits: MimeLimits, exc: Exception) -> ParsedMessage:
+    """When the body cannot be parsed, keep what the headers say (sender, subject, dates)."""
+    reason = (
+        f"the message body could not be parsed ({type(exc).__name__}); only its headers were read"
+    )
+    try:
+        parsed = _parse(raw, limits, headers_only=True)
+    except Exception as again:  # the last guard: one broken message must never stop the pipeline
+        return _unreadable(f"the message could not be parsed ({type(again).__name__}: {again})")
+    return replace(parsed, defects=(reason, *parsed.defects))
+
+
+def _parse(raw: bytes, limits: MimeLimits, *, headers_only: bool = False) -> ParsedMessage:
     if raw.startswith(_OLE_SIGNATURE):
         return _outlook_file(raw)
     if not raw.strip():
         return _unreadable("the message is empty")
     defects: list[str] = []
-    message = email.message_from_bytes(
-        _limit_headers(raw, limits, defects), policy=email.policy.default
+    message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+        limit_message(raw, limits, defects), headersonly=headers_only
     )
     if not message.keys():
         defects.append("the message has no header lines: it does not look like an email")
-    found = collect_parts(message, limits.parts)
+    found = PartsFound() if headers_only else collect_parts(message, limits.parts)
     sender_name, sender = _sender(message, defects)
     date = _date(message)
     return ParsedMessage(
@@ -99,39 +114,16 @@ def _parse(raw: bytes, limits: MimeLimits) -> ParsedMessage:
     )
 
 
-def _limit_headers(raw: bytes, limits: MimeLimits, defects: list[str]) -> bytes:
-    """Cut over-long header fields and header blocks before the parser spends time on them."""
-    end = _HEADER_END.search(raw)
-    head, rest = (raw[: end.start()], raw[end.start() :]) if end else (raw, b"")
-    if len(head) <= limits.max_header_field_bytes:
-        return raw
-    fields = re.split(rb"\r?\n(?![ \t])", head)
-    kept: list[bytes] = []
-    size = 0
-    for field_bytes in fields:
-        if len(field_bytes) > limits.max_header_field_bytes:
-            name = field_bytes.split(b":", 1)[0][:40].decode("ascii", "replace")
-            defects.append(
-                f"header {name!r} longer than {limits.max_header_field_bytes} bytes; cut"
-            )
-            field_bytes = field_bytes[: limits.max_header_field_bytes].rsplit(b"\n", 1)[0]
-        size += len(field_bytes) + 1
-        if size > limits.max_header_bytes:
-            defects.append(f"headers larger than {limits.max_header_bytes} bytes; the rest ignored")
-            break
-        kept.append(field_bytes)
-    return b"\n".join(kept) + (rest or b"\n\n")
-
-
 def _sender(message: Message, defects: list[str]) -> tuple[str, str]:
     """(display name, bare address) of From, else Sender; ("", "") when none can be read."""
     for name in ("from", "sender"):
-        pairs = _address_pairs(message, name, defects)
-        if pairs:
-            with_at = [pair for pair in pairs if "@" in pair[1]] or pairs
-            return with_at[0]
-    if not defects or "no readable From address" not in defects:
-        defects.append("no readable From address")
+        for display, address in _address_pairs(message, name, defects):
+            if _ADDRESS.fullmatch(address):
+                return display, address
+        found = _ADDRESS.search(header_text(message, name))  # e.g. an unclosed quote before it
+        if found:
+            return "", found.group(0).lower()
+    defects.append("no readable From address")
     return "", ""
 
 
@@ -143,28 +135,69 @@ def _addresses(message: Message, name: str, defects: list[str]) -> tuple[str, ..
 
 def _address_pairs(message: Message, name: str, defects: list[str]) -> list[tuple[str, str]]:
     """Every (display name, lower-case address) in the header; lenient when it is malformed."""
-    if not raw_header(message, name):
+    raw = raw_header(message, name)
+    if not raw:
         return []
     try:
-        header: Any = message[name]
+        header: Any = email.policy.default.header_factory(name, raw)
         pairs = [(item.display_name, item.addr_spec) for item in header.addresses]
-        if header.defects:
-            defects.append(f"the {name} header is malformed")
+        strict_ok = not header.defects and all(_PLAIN_ADDRESS.match(a) for _n, a in pairs)
     except Exception:  # the strict address parser has known crashes on odd groups and quoting
-        defects.append(f"the {name} header could not be parsed strictly; read leniently")
-        pairs = email.utils.getaddresses([decode_words(raw_header(message, name))])
+        strict_ok = False
+    if not strict_ok:
+        defects.append(f"the {name} header is malformed; read leniently")
+        pairs = lenient_addresses(decode_words(raw))
     return [
-        (" ".join(display.split()), address.strip().strip("<>").lower())
+        (" ".join(storable_text(display).split()), storable_text(address).strip().lower())
         for display, address in pairs
-        if address and address.strip().strip("<>")
+        if address.strip()
     ]
+
+
+def lenient_addresses(text: str) -> list[tuple[str, str]]:
+    """Addresses from a header the strict parser rejects, e.g. ``'a@b.org' <a@b.org>``."""
+    pairs = []
+    for piece in _split_address_list(text):
+        angle = _ANGLE_ADDRESS.search(piece)
+        if angle:
+            name = piece[: angle.start()].strip().strip("\"' ")
+            pairs.append((name, angle.group(1)))
+            continue
+        bare = _BARE_ADDRESS.search(piece)
+        if bare:
+            pairs.append(("", bare.group(0).strip("'")))
+    return pairs
+
+
+def _split_address_list(text: str) -> list[str]:
+    """Split on commas that are outside quotes and angle brackets."""
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted, angled = False, 0
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == "<" and not quoted:
+            angled += 1
+        elif char == ">" and not quoted:
+            angled = max(0, angled - 1)
+        elif char in ",;" and not quoted and not angled:
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    pieces.append("".join(current))
+    return pieces
 
 
 def _message_id(message: Message, defects: list[str]) -> str:
     raw = raw_header(message, "message-id")
     match = _MESSAGE_ID.search(raw)
-    if match:
+    if match and len(match.group(0)) <= _MAX_MESSAGE_ID:
         return match.group(0)
+    if match:  # a database index takes a few hundred characters, not kilobytes
+        defects.append(f"the Message-ID header is longer than {_MAX_MESSAGE_ID} characters; cut")
+        return match.group(0)[: _MAX_MESSAGE_ID - 1] + ">"
     defects.append("no Message-ID header" if not raw else "the Message-ID header is malformed")
     return raw.split()[0] if raw.split() else ""
 

@@ -17,6 +17,7 @@ from email.message import Message
 from intake.archives import ZipLimits, is_zip, unpack_zip
 from intake.filenames import DEFAULT_NAME, safe_filename
 from intake.html_text import html_to_text
+from intake.mime_headers import decode_words, has_header, header_text, raw_header, storable_text
 from intake.model import Attachment
 
 BODY_TYPES = ("text/plain", "text/html")
@@ -35,6 +36,9 @@ _NOT_DOCUMENTS = frozenset(
 _FORWARD_TYPES = frozenset({"message/rfc822", "message/global"})
 _RAW_FILENAME = r'(?:^|;)\s*{}\s*=\s*(?:"([^"]*)"?|([^;]*))'
 _MAX_DEFECTS = 100
+_MAX_LABEL = 100  # characters of a forwarded subject in an attachment's origin
+_MAX_ORIGIN = 500  # characters of an origin in all
+_MAX_TYPE = 127  # RFC 6838: type and subtype names are at most 127 characters each
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def _visit_forwarded(
         found.defect(f"messages forwarded more than {limits.max_forward_depth} deep were not read")
         return
     for message in inner:
-        subject = header_text(message, "subject")
+        subject = header_text(message, "subject")[:_MAX_LABEL]
         label = f"forwarded: {subject}" if subject else "forwarded message"
         where = f"{origin} / {label}" if origin else label
         _visit(message, found, limits, depth=depth + 1, forwards=forwards + 1, origin=where)
@@ -179,6 +183,8 @@ def _add_file(
 
 def _attachment(name: str, ctype: str, data: bytes, origin: str, inline: bool) -> Attachment:
     digest = hashlib.sha256(data).hexdigest()
+    if len(origin) > _MAX_ORIGIN:  # deep forwards: keep the outermost and the innermost
+        origin = f"{origin[: _MAX_ORIGIN // 2 - 3]} … {origin[-(_MAX_ORIGIN // 2 - 3) :]}"
     return Attachment(name, ctype, data, digest, origin=origin, inline=inline)
 
 
@@ -194,6 +200,7 @@ def _filename(part: Message, found: PartsFound) -> str | None:
     except (email.errors.MessageError, LookupError, ValueError, IndexError, AttributeError):
         found.defect("an attachment name could not be read")
         name = None
+    name = storable_text(name) if name else name
     raw = _raw_filename(part)
     if raw and (not name or (raw != name and raw.startswith(name))):
         name = raw
@@ -223,9 +230,10 @@ def _disposition(part: Message) -> str | None:
 def content_type(part: Message) -> str:
     """The part's type, lower-case; ``text/plain`` when it cannot be read."""
     try:
-        return part.get_content_type()
+        ctype = part.get_content_type()
     except (email.errors.MessageError, ValueError, IndexError, AttributeError):
         return "text/plain"
+    return ctype if len(ctype) <= _MAX_TYPE else "application/octet-stream"
 
 
 def payload_bytes(part: Message) -> bytes:
@@ -242,6 +250,10 @@ def payload_bytes(part: Message) -> bytes:
 
 def decode_text(part: Message) -> str:
     """A text part as str: its charset, else UTF-8, else with replacement characters."""
+    return _decode_payload(part).replace("\x00", "")
+
+
+def _decode_payload(part: Message) -> str:
     data = payload_bytes(part)
     try:
         charset = part.get_content_charset() or "utf-8"
@@ -256,30 +268,3 @@ def decode_text(part: Message) -> str:
         return data.decode(charset, errors="replace")
     except LookupError:
         return data.decode("utf-8", errors="replace")
-
-
-def raw_header(message: Message, name: str) -> str:
-    """The first value of a header exactly as written (unfolded), without parsing it."""
-    for key, value in message.raw_items():
-        if key.lower() == name:
-            text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            return re.sub(r"\r?\n(?=[ \t])", "", text).strip()
-    return ""
-
-
-def has_header(message: Message, name: str) -> bool:
-    return any(key.lower() == name for key, _value in message.raw_items())
-
-
-def header_text(message: Message, name: str) -> str:
-    """A header decoded (encoded words) and unfolded; "" when absent or unreadable."""
-    raw = raw_header(message, name)
-    return " ".join(decode_words(raw).split()) if raw else ""
-
-
-def decode_words(text: str) -> str:
-    """Decode RFC 2047 encoded words; the text unchanged when they are broken."""
-    try:
-        return str(email.header.make_header(email.header.decode_header(text)))
-    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
-        return text

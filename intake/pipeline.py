@@ -1,16 +1,18 @@
 """The one pipeline: a raw message from any source to a recorded application and a queued reply.
 
-``process_message`` is called by the worker, by ``mpp ingest`` and by the tests. Slow work
-(MIME, storing, parsing) happens before the database transaction; the outcome (message,
-documents, application, fields, findings, reply, audit) is committed in one transaction.
-A failure is recorded on the message for staff; it never propagates to the caller.
+``process_message`` is called by ``mpp ingest`` and by the tests; the worker runs its three
+steps apart, to read the next messages while one is recorded: ``claim_message`` stores the
+raw message and claims it; ``read_message`` does the slow work (MIME, storing attachments,
+parsing) outside any transaction; ``record_message`` commits the outcome (message, documents,
+application, fields, findings, reply, audit) in one transaction. A failure is recorded on
+the message for staff; it never propagates to the caller.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -67,17 +69,64 @@ def make_context(settings: Settings, engine: Engine, *, worker_id: str) -> Pipel
     )
 
 
+@dataclass
+class PreparedMessage:
+    """A claimed message read and parsed, waiting for its transaction (``row_id`` None: the
+    message is someone else's; ``error``: the reading failed, to be recorded)."""
+
+    incoming: IncomingMessage
+    row_id: int | None
+    parsed: ParsedMessage | None = None
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    error: Exception | None = None
+
+
 def process_message(incoming: IncomingMessage, ctx: PipelineContext) -> ProcessResult:
     """Take one message exactly once and record what it is. Never raises for bad input."""
+    row_id = claim_message(incoming, ctx)
+    return record_message(read_message(incoming, row_id, ctx), ctx)
+
+
+def claim_message(incoming: IncomingMessage, ctx: PipelineContext) -> int | None:
+    """Store the raw message and claim it: its row id, or None when someone else has it.
+    Raises when either fails (the message stays unclaimed for the next poll)."""
     raw_sha = ctx.store.put(incoming.raw, kind="raw")
-    row_id = ctx.ledger.claim(incoming, raw_sha256=raw_sha, worker_id=ctx.worker_id)
+    return ctx.ledger.claim(incoming, raw_sha256=raw_sha, worker_id=ctx.worker_id)
+
+
+def read_message(
+    incoming: IncomingMessage, row_id: int | None, ctx: PipelineContext
+) -> PreparedMessage:
+    """MIME-parse a claimed message and read its attachments; never raises. Touches no
+    database, so it may run in a thread beside ``record_message`` of other messages."""
+    if row_id is None:
+        return PreparedMessage(incoming, None)
+    try:
+        parsed = parse_message(
+            incoming.raw, programme_address=ctx.settings.notifications.from_address
+        )
+        attachments: list[ParsedAttachment] = []
+        if not parsed.is_bounce_or_autoreply:
+            attachments = parse_attachments(parsed, ctx.store, ctx.settings)
+    except Exception as exc:
+        return PreparedMessage(incoming, row_id, error=exc)
+    return PreparedMessage(incoming, row_id, parsed, attachments)
+
+
+def record_message(prepared: PreparedMessage, ctx: PipelineContext) -> ProcessResult:
+    """Commit the outcome of a prepared message (or its failure). Never raises for bad input."""
+    incoming, row_id = prepared.incoming, prepared.row_id
     if row_id is None:
         return ProcessResult("skipped", incoming.source_key)
     try:
-        result = _process_claimed(incoming, row_id, ctx)
+        if prepared.error is not None:
+            raise prepared.error
+        assert prepared.parsed is not None
+        result = _record_claimed(prepared, prepared.parsed, row_id, ctx)
     except Exception as exc:
-        log.exception("message %s failed", incoming.source_key)
-        _record_failure(ctx.engine, row_id, exc, actor=ctx.actor)
+        log.error("message %s failed", incoming.source_key, exc_info=exc)
+        if not _record_failure(ctx, row_id, exc):
+            return ProcessResult("skipped", incoming.source_key)
         return ProcessResult("failed", incoming.source_key, row_id, error=repr(exc))
     log.info(
         "message %s: %s %s %s",
@@ -89,13 +138,15 @@ def process_message(incoming: IncomingMessage, ctx: PipelineContext) -> ProcessR
     return result
 
 
-def _process_claimed(incoming: IncomingMessage, row_id: int, ctx: PipelineContext) -> ProcessResult:
-    parsed = parse_message(incoming.raw, programme_address=ctx.settings.notifications.from_address)
+def _record_claimed(
+    prepared: PreparedMessage, parsed: ParsedMessage, row_id: int, ctx: PipelineContext
+) -> ProcessResult:
+    incoming, attachments = prepared.incoming, prepared.attachments
     received_at = incoming.received_at or parsed.received_at or parsed.date or utcnow()
-    attachments: list[ParsedAttachment] = []
-    if not parsed.is_bounce_or_autoreply:
-        attachments = parse_attachments(parsed, ctx.store, ctx.settings)
     with session_scope(ctx.engine) as session:
+        if not ctx.ledger.confirm(session, row_id, ctx.worker_id):
+            log.warning("message %s: taken over by another worker", incoming.source_key)
+            return ProcessResult("skipped", incoming.source_key)
         row = session.get_one(MailMessage, row_id)
         _fill_message(row, parsed, received_at)
         duplicate_of = _duplicate_of(session, row)
@@ -159,16 +210,20 @@ def _finish(
     return ProcessResult(outcome, row.source_key, row.id)
 
 
-def _record_failure(engine: Engine, row_id: int, exc: Exception, *, actor: str) -> None:
-    with session_scope(engine) as session:
+def _record_failure(ctx: PipelineContext, row_id: int, exc: Exception) -> bool:
+    """Record the error on the claimed message; False when the claim was taken over."""
+    with session_scope(ctx.engine) as session:
+        if not ctx.ledger.confirm(session, row_id, ctx.worker_id):
+            return False
         row = session.get_one(MailMessage, row_id)
         row.state = "failed"
         row.error = "".join(traceback.format_exception(exc))[-8000:]
         crud.audit(
             session,
-            actor=actor,
+            actor=ctx.actor,
             entity="message",
             entity_id=row_id,
             action="failed",
             detail={"error": repr(exc)[:500]},
         )
+    return True

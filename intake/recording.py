@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session
 
 from common.settings import Settings
@@ -182,7 +183,14 @@ def _column_value(name: str, value: object) -> object:
             return date.fromisoformat(value)
         except ValueError:
             return None
+    if isinstance(value, str):  # PostgreSQL refuses a value longer than its column
+        return value[: _column_length(name) or len(value)]
     return value
+
+
+def _column_length(name: str) -> int | None:
+    column = sa_inspect(Application).columns[name]
+    return getattr(column.type, "length", None)
 
 
 def _add_documents(

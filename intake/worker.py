@@ -7,8 +7,11 @@ poll or delivery is logged and recorded on the heartbeat, and the next run tries
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import FrameType
@@ -22,7 +25,15 @@ from common.settings import Settings
 from db.models import WorkerHeartbeat
 from db.session import session_scope
 from intake.model import IncomingMessage, MailboxSource
-from intake.pipeline import PipelineContext, ProcessResult, make_context, process_message
+from intake.pipeline import (
+    PipelineContext,
+    PreparedMessage,
+    ProcessResult,
+    claim_message,
+    make_context,
+    read_message,
+    record_message,
+)
 from notifications.delivery import DeliveryReport, Transport, deliver_due, make_transport
 
 log = logging.getLogger("mpp.worker")
@@ -66,12 +77,16 @@ class Worker:
         worker_id: str,
         source: MailboxSource | None = None,
         transport: Transport | None = None,
+        read_ahead: int | None = None,
     ) -> None:
+        """``read_ahead``: messages read while one is recorded (default: the CPU count, at
+        most 4)."""
         self.settings = settings
         self.engine = engine
         self.ctx: PipelineContext = make_context(settings, engine, worker_id=worker_id)
         self.source = source or make_source(settings)
         self.transport = transport or make_transport(settings)
+        self.read_ahead = read_ahead or min(4, os.cpu_count() or 1)
         self.stopping = threading.Event()
         self._running = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
@@ -79,14 +94,8 @@ class Worker:
     def poll_once(self) -> PollReport:
         report = PollReport()
         try:
-            self._resettle()
-            batch = self.settings.mailbox.batch_size
-            for incoming in self.source.fetch_new(self.ctx.ledger, batch_size=batch):
-                if self.stopping.is_set():
-                    break
-                result = process_message(incoming, self.ctx)
-                report.results.append(result)
-                self._settle(incoming, result)
+            report.error = self._resettle()
+            self._take_new(report)
         except MppError as exc:
             report.error = str(exc)
             log.warning("poll failed: %s", exc)
@@ -95,6 +104,35 @@ class Worker:
             log.exception("poll failed")
         self._heartbeat("poll", report.error)
         return report
+
+    def _take_new(self, report: PollReport) -> None:
+        """Each new message is claimed here, then read in a thread (its documents in the
+        sandbox helpers) while the ones before it are recorded and moved, so parsing overlaps
+        the database and mailbox work. Every database write stays on this thread, and
+        outcomes are committed in mailbox order, one transaction each."""
+        pending: deque[tuple[IncomingMessage, Future[PreparedMessage]]] = deque()
+        batch = self.settings.mailbox.batch_size
+        with ThreadPoolExecutor(self.read_ahead, thread_name_prefix="read-ahead") as pool:
+            try:
+                for incoming in self.source.fetch_new(self.ctx.ledger, batch_size=batch):
+                    if self.stopping.is_set():
+                        break
+                    row_id = claim_message(incoming, self.ctx)
+                    pending.append(
+                        (incoming, pool.submit(read_message, incoming, row_id, self.ctx))
+                    )
+                    if len(pending) > self.read_ahead:
+                        self._finish(*pending.popleft(), report)
+            finally:  # the messages claimed are finished even when the poll fails
+                while pending:
+                    self._finish(*pending.popleft(), report)
+
+    def _finish(
+        self, incoming: IncomingMessage, prepared: Future[PreparedMessage], report: PollReport
+    ) -> None:
+        result = record_message(prepared.result(), self.ctx)
+        report.results.append(result)
+        self._settle(incoming, result)
 
     def _settle(self, incoming: IncomingMessage, result: ProcessResult) -> None:
         if result.outcome == "skipped" or result.message_row_id is None:
@@ -106,10 +144,14 @@ class Worker:
             return
         self.ctx.ledger.mark_settled(result.message_row_id)
 
-    def _resettle(self) -> None:
-        """Move messages whose outcome was committed but whose move was interrupted."""
+    def _resettle(self) -> str | None:
+        """Move messages whose outcome was committed but whose move was interrupted.
+
+        A move that fails again is reported and left for the next poll, and new mail is
+        still taken: a folder that cannot be made must not hold up every applicant.
+        """
         prefix = self.source_prefix()
-        for row in self.ctx.ledger.unsettled(prefix=prefix):
+        for row in self.ctx.ledger.unsettled(prefix=prefix, worker_id=self.ctx.worker_id):
             incoming = IncomingMessage(
                 source_key=row.source_key,
                 raw=b"",
@@ -118,9 +160,14 @@ class Worker:
                 uidvalidity=row.uidvalidity,
                 uid=row.uid,
             )
-            self.source.settle(incoming, "attention" if row.state == "failed" else "processed")
+            try:
+                self.source.settle(incoming, "attention" if row.state == "failed" else "processed")
+            except MppError as exc:
+                log.warning("could not move %s yet: %s", row.source_key, exc)
+                return f"could not move finished messages: {exc}"
             assert row.id is not None
             self.ctx.ledger.mark_settled(row.id)
+        return None
 
     def source_prefix(self) -> str:
         return "imap:" if self.settings.mailbox.source == "imap" else "maildir:"

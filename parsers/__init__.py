@@ -1,7 +1,8 @@
 """Documents to fields. Entry points: ``parse_attachment`` and ``merge_documents``.
 
-``parse_attachment`` reads one attachment (docx, text PDF, fillable PDF, plain text; scans
-are flagged) in a sandboxed child process and never raises; ``merge_documents`` combines the
+``parse_attachment`` reads one attachment (docx, text PDF, fillable PDF, plain text, scanned
+PDFs and pictures of pages through OCR, .doc/.odt/.rtf through LibreOffice) in a sandboxed
+child process and never raises; ``merge_documents`` combines the
 documents of one message into the application's ``FormData``.
 
 Besides the Annex 1 fields of ``ANNEX1_FIELDS``, an application form's ``fields`` carry
@@ -9,7 +10,7 @@ Besides the Annex 1 fields of ``ANNEX1_FIELDS``, an application form's ``fields`
 mode ticked, so that "both ticked" can be told from "none ticked").
 """
 
-from parsers.limits import ParseLimits
+from parsers.limits import ParseLimits, limits_from_settings
 from parsers.merge import merge_documents
 from parsers.normalise import StateParty, lookup_state_party
 from parsers.sandbox import parse_attachment
@@ -17,6 +18,7 @@ from parsers.sandbox import parse_attachment
 __all__ = [
     "ParseLimits",
     "StateParty",
+    "limits_from_settings",
     "lookup_state_party",
     "merge_documents",
     "parse_attachment",

@@ -18,6 +18,9 @@ from parsers.textfold import fold_with_map
 _TYPED_BOX = re.compile(r"(?<![\w@.])(?:\[\s*([xX✓✔])?\s*\]|\(\s*([xX✓✔])?\s*\)|([xX]))(?![\w@.])")
 
 
+_BESIDE_CHARS = 4  # a typed mark this close to a box marks the same option
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str | None
@@ -115,7 +118,9 @@ def _style(parts: tuple[Part, ...], start: int, end: int) -> tuple[bool, bool]:
 
 def _pair(tokens: list) -> tuple[list[tuple[_Mention, _Box]], list[_Box]]:
     """Boxes paired with their option: the nearest option before the box, or after it when
-    the choice starts with a box ("☐ Yes ☒ No")."""
+    the choice starts with a box ("☐ Yes ☒ No"). A box that follows another box across
+    words (an option worded unlike any known one) stays loose; one just beside another
+    (an "x" typed next to an empty box) pairs with their option."""
     boxes_first = isinstance(tokens[0], _Box)
     pairs: list[tuple[_Mention, _Box]] = []
     loose: list[_Box] = []
@@ -123,7 +128,11 @@ def _pair(tokens: list) -> tuple[list[tuple[_Mention, _Box]], list[_Box]]:
         if not isinstance(token, _Box):
             continue
         around = tokens[n + 1 :] if boxes_first else reversed(tokens[:n])
-        owner = next((t for t in around if isinstance(t, _Mention)), None)
+        ahead = list(around)
+        beyond_a_box = bool(ahead) and isinstance(ahead[0], _Box)
+        if beyond_a_box and abs(token.start - ahead[0].start) > _BESIDE_CHARS:
+            ahead = []
+        owner = next((t for t in ahead if isinstance(t, _Mention)), None)
         if owner is None:
             loose.append(token)
         else:

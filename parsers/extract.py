@@ -19,6 +19,7 @@ from parsers.lines import Line, document_lines
 from parsers.model import ExtractedDocument, FieldValue, ParseProblem
 from parsers.normalise import clean_phone, find_emails, lookup_state_party, phone_is_plausible
 from parsers.roles import decide_role
+from parsers.scan_fields import weigh_scanned_fields
 from parsers.signature import decide_signature, signature_area, signature_date
 from parsers.textfold import fold, tidy
 
@@ -40,11 +41,11 @@ def extract_document(layout: Layout, filename: str, max_text_chars: int) -> Extr
     sets = load_label_sets()
     lines = document_lines(layout, sets)
     framework = read_framework(layout.blocks)
-    scanned = layout.format == "pdf-scan"
-    role = decide_role(lines, framework is not None, scanned=scanned)
+    unread_scan = layout.format == "pdf-scan" and not layout.recognised
+    role = decide_role(lines, framework is not None, scanned=unread_scan)
     found = _Fields()
-    if role == "application_form" and not scanned:
-        found = read_annex1(lines, layout.digitally_signed, sets)
+    if role == "application_form" and not unread_scan:
+        found = read_annex1(lines, layout.digitally_signed, sets, recognised=layout.recognised)
     areas = framework.areas if framework and role != "other" else ()
     return ExtractedDocument(
         filename=filename,
@@ -64,7 +65,10 @@ def detect_language(lines: list[Line]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def read_annex1(lines: list[Line], digitally_signed: bool, sets: LabelSets) -> _Fields:
+def read_annex1(
+    lines: list[Line], digitally_signed: bool, sets: LabelSets, *, recognised: bool = False
+) -> _Fields:
+    """The Annex 1 fields; ``recognised``: the lines were read by OCR from a scan."""
     regions = answer_regions(lines)
     found = _Fields()
     for key in SHORT_FIELDS:
@@ -79,6 +83,9 @@ def read_annex1(lines: list[Line], digitally_signed: bool, sets: LabelSets) -> _
         _read_choice(key, lines, regions, sets, found)
     _read_signature(lines, digitally_signed, found)
     _derive_state_party(found)
+    if recognised:
+        area = signature_area(lines) or []
+        weigh_scanned_fields(found.values, found.problems, regions, area)
     return found
 
 

@@ -9,7 +9,7 @@ which label a tick belongs to and which option is struck through or emphasised.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parsers.model import ParseProblem
 
@@ -74,6 +74,7 @@ class Span:
     bold: bool = False
     highlight: bool = False
     strike: bool = False
+    confidence: float = 1.0  # 0..1: below 1 only for text recognised by OCR
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Checkbox:
     """A box: ``state`` True (ticked), False (empty) or None (cannot be told)."""
 
     state: bool | None
-    kind: str = "glyph"  # "content-control", "legacy", "glyph", "pdf-form", "symbol"
+    kind: str = "glyph"  # "content-control", "legacy", "glyph", "pdf-form", "symbol", "scan"
     label: str = ""  # the text next to it, filled in by ``Paragraph.checkboxes``
 
 
@@ -172,12 +173,14 @@ Block = Paragraph | Table
 @dataclass(frozen=True)
 class Layout:
     """A whole document. ``digitally_signed``: a digital signature was found (a signed
-    .docx package or a filled PDF signature field)."""
+    .docx package or a filled PDF signature field). ``recognised``: the text was read by
+    OCR from page images, so each span carries the confidence of its words."""
 
     blocks: tuple[Block, ...] = ()
     format: str = "unknown"
     digitally_signed: bool = False
     problems: tuple[ParseProblem, ...] = ()  # what the reader could not do
+    recognised: bool = False
 
     @property
     def text(self) -> str:
@@ -215,7 +218,7 @@ def parts_from_text(text: str, style: Span | None = None) -> list[Part]:
 
 
 def _restyle(template: Span, text: str) -> Span:
-    return Span(text, template.bold, template.highlight, template.strike)
+    return replace(template, text=text)
 
 
 def paragraph_from_text(text: str) -> Paragraph:

@@ -9,7 +9,7 @@ becomes two lines.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from parsers.labels import BOILERPLATE, LabelMatch, LabelSets, continues_label, label_end
@@ -197,7 +197,7 @@ def _split_at_newlines(parts: tuple[Part, ...]) -> list[tuple[Part, ...]]:
                 if n:
                     pieces.append([])
                 if chunk:
-                    pieces[-1].append(Span(chunk, part.bold, part.highlight, part.strike))
+                    pieces[-1].append(replace(part, text=chunk))
         else:
             pieces[-1].append(part)
     return [tuple(piece) for piece in pieces]
@@ -215,9 +215,7 @@ def cut_parts(parts: tuple[Part, ...], start: int, end: int) -> tuple[Part, ...]
         begin, finish = position, position + len(part.text)
         low, high = max(begin, start), min(finish, end)
         if low < high:
-            result.append(
-                Span(part.text[low - begin : high - begin], part.bold, part.highlight, part.strike)
-            )
+            result.append(replace(part, text=part.text[low - begin : high - begin]))
         position = finish
     return tuple(result)
 

@@ -3,7 +3,9 @@
 A field is absent from ``ExtractedDocument.fields`` when the document does not hold the
 label at all; it is present with ``value=None`` when the label is there but the answer is
 empty or cannot be told (an unclear tick). ``confidence`` is 0..1: 1.0 for values read
-from a text layer or the document XML, the OCR confidence for scans.
+from a text layer or the document XML, the OCR confidence for scans. On a scanned form
+every Annex 1 field is present: one whose label OCR did not find has confidence 0, and
+what OCR cannot establish gets a low one (see ``parsers.scan_fields``).
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ class ExtractedDocument:
     language: str | None = None  # "en", "fr", "es" (the form's language)
     problems: tuple[ParseProblem, ...] = ()
     text: str = ""  # plain text, for staff and search (may be truncated)
-    format: str = "unknown"  # "docx", "pdf-text", "pdf-form", "pdf-scan", "other"
+    # "docx", "pdf-text", "pdf-form", "pdf-scan", "image", "doc", "odt", "rtf", "text",
+    # "other": what the file really is (a scan or a picture is read by OCR)
+    format: str = "unknown"
 
 
 @dataclass(frozen=True)

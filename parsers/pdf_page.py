@@ -6,13 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from parsers.layout import SYMBOL_BOXES, Block, Cell, Checkbox, Paragraph, Row, Table, symbol_box
+from parsers.layout import (
+    GLYPH_STATES,
+    SYMBOL_BOXES,
+    Block,
+    Cell,
+    Checkbox,
+    Paragraph,
+    Row,
+    Table,
+    symbol_box,
+)
 from parsers.pdf_forms import FormWord
 from parsers.pdf_text import TextLine, Word, group_lines, paragraphs
 
 _CELL_PADDING = 4.0
 _MARK_ANNOTATIONS = {"Ink", "Stamp"}
 _TEXT_ANNOTATIONS = {"FreeText"}
+_TICK_ANNOTATIONS = {"Ink", "Stamp", "FreeText", "Square", "Line", "PolyLine"}
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
@@ -27,13 +38,20 @@ class PageContent:
 
 
 def read_page(page: Any, placed: list[FormWord]) -> PageContent:
-    words = _styled(_words(page), page) + [_form_word(w) for w in placed]
+    words = _marked_boxes(_styled(_words(page), page), page) + [_form_word(w) for w in placed]
     words += _annotation_words(page)
-    marks = _marks(page)
-    content = PageContent(float(page.height), words)
+    return place_content(float(page.height), words, _marks(page), _find_tables(page))
+
+
+def place_content(
+    height: float, words: list[Word], marks: list[Box], tables: list[Any]
+) -> PageContent:
+    """A page's words and marks put in its ruled tables (pdfplumber ``Table`` objects, or
+    any object with the same ``rows`` and ``bbox``); the rest is free text."""
+    content = PageContent(height, words)
     used: set[int] = set()
     used_marks: set[int] = set()
-    for table in _find_tables(page):
+    for table in tables:
         top, block = _table(table, words, marks, used, used_marks)
         content.tables.append((top, block))
     free = [w for n, w in enumerate(words) if n not in used]
@@ -68,11 +86,17 @@ def _words(page: Any) -> list[Word]:
 
 
 def _symbol_font_box(font: str, text: str) -> Checkbox | None:
-    """A box drawn with a symbol font (Wingdings), whose character means nothing as text."""
+    """A box drawn with a symbol font (Wingdings), whose character means nothing as text.
+    When the font was replaced (LibreOffice writes OpenSymbol for a missing Wingdings), its
+    character codes stay in the private area U+F000-F0FF and are read as Wingdings."""
+    if len(text) != 1:
+        return None
     name = font.split("+", 1)[-1].replace("-", " ")
     family = next((f for f in sorted(SYMBOL_BOXES, key=len, reverse=True) if f in name), None)
-    if family is None or len(text) != 1:
-        return None
+    if family is None:
+        if not 0xF000 <= ord(text) <= 0xF0FF:
+            return None
+        family = "wingdings"
     state = symbol_box(family, ord(text))
     return Checkbox(state, "symbol") if state is not None else None
 
@@ -91,6 +115,32 @@ def _styled(words: list[Word], page: Any) -> list[Word]:
     if not fills and not rules:
         return words
     return [replace(w, highlight=_behind(w, fills), strike=_through(w, rules)) for w in words]
+
+
+def _marked_boxes(words: list[Word], page: Any) -> list[Word]:
+    """Empty box characters with a mark drawn over them (an X or a tick drawn with lines,
+    pen ink, a stamp, a viewer's "fill and sign" tick) are ticked boxes."""
+    boxes = [
+        n for n, w in enumerate(words) if len(w.text) == 1 and GLYPH_STATES.get(w.text) is False
+    ]
+    if not boxes:
+        return words
+    shapes = [_box(o) for o in list(page.lines) + list(page.curves) + list(page.rects)]
+    shapes += [_box(a) for a in _annotations(page) if _subtype(a) in _TICK_ANNOTATIONS]
+    marked = list(words)
+    for n in boxes:
+        word = words[n]
+        if any(_over(shape, word) for shape in shapes):
+            marked[n] = replace(word, text="", box=Checkbox(True, "glyph"))
+    return marked
+
+
+def _over(shape: Box, word: Word) -> bool:
+    """Whether a drawn shape sits on a character: its middle inside, and not much larger."""
+    x, y = (shape[0] + shape[2]) / 2, (shape[1] + shape[3]) / 2
+    size = max(word.x1 - word.x0, word.bottom - word.top)
+    small = shape[2] - shape[0] <= 2.5 * size and shape[3] - shape[1] <= 2.5 * size
+    return small and _inside(x, y, (word.x0, word.top, word.x1, word.bottom))
 
 
 def _white(color: Any) -> bool:

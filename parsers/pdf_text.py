@@ -27,6 +27,8 @@ class Word:
     box: Checkbox | None = None  # a form checkbox placed here
     highlight: bool = False
     strike: bool = False
+    confidence: float = 1.0  # OCR's confidence in the word, 0..1
+    line: int | None = None  # OCR: the line the recogniser put the word on
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,10 @@ class TextLine:
 
 
 def group_lines(words: list[Word]) -> list[TextLine]:
-    """Words with overlapping heights form a line, read left to right."""
+    """Words with overlapping heights form a line, read left to right (words placed by OCR
+    keep the lines the recogniser gave them)."""
+    if words and all(w.line is not None for w in words):
+        return _recognised_lines(words)
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
         middle = (word.top + word.bottom) / 2
@@ -67,6 +72,14 @@ def group_lines(words: list[Word]) -> list[TextLine]:
             lines.append([word])
     ordered = [TextLine(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
     return sorted(ordered, key=lambda line: line.top)
+
+
+def _recognised_lines(words: list[Word]) -> list[TextLine]:
+    lines: dict[int | None, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    ordered = [TextLine(tuple(sorted(line, key=lambda w: w.x0))) for line in lines.values()]
+    return sorted(ordered, key=lambda line: (line.top, line.x0))
 
 
 def split_wide_gaps(line: TextLine, gap: float) -> list[TextLine]:
@@ -124,13 +137,13 @@ def _parts(group: list[TextLine]) -> list[Part]:
             if word.box is not None:
                 parts.append(word.box)
             else:
-                style = Span("", word.bold, word.highlight, word.strike)
+                style = Span("", word.bold, word.highlight, word.strike, word.confidence)
                 parts.extend(parts_from_text(word.text, style))
     return _merged(parts)
 
 
 def _merged(parts: list[Part]) -> list[Part]:
-    """Neighbouring spans of the same style joined."""
+    """Neighbouring spans of the same style joined (their confidence weighed by letters)."""
     merged: list[Part] = []
     for part in parts:
         last = merged[-1] if merged else None
@@ -139,7 +152,19 @@ def _merged(parts: list[Part]) -> list[Part]:
             and isinstance(last, Span)
             and (part.bold == last.bold or not part.text.strip())
         ):
-            merged[-1] = Span(last.text + part.text, last.bold, last.highlight, last.strike)
+            confidence = _joined_confidence(last, part)
+            text = last.text + part.text
+            merged[-1] = Span(text, last.bold, last.highlight, last.strike, confidence)
         else:
             merged.append(part)
     return merged
+
+
+def _joined_confidence(first: Span, second: Span) -> float:
+    if first.confidence == second.confidence:
+        return first.confidence
+    weights = len(first.text.strip()), len(second.text.strip())
+    if not sum(weights):
+        return min(first.confidence, second.confidence)
+    total = first.confidence * weights[0] + second.confidence * weights[1]
+    return total / sum(weights)

@@ -24,7 +24,7 @@ from parsers.model import ExtractedDocument, ParseProblem
 from parsers.sniff import PARSED_KINDS, looks_like_document, sniff
 from parsers.transport import MAX_RESULT_BYTES, TransportError, decode_document, write_request
 
-__all__ = ["ParseLimits", "parse_attachment", "start_helpers"]
+__all__ = ["ParseLimits", "parse_attachment", "start_helpers", "stop_helpers"]
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 _HELPER_GRACE_SECONDS = 20.0  # on top of the document's own time limit
@@ -52,6 +52,11 @@ def start_helpers(count: int = 1) -> None:
     """Start helper processes before the first document arrives (optional: the first
     ``parse_attachment`` otherwise waits about half a second for one)."""
     _POOL.prestart(count)
+
+
+def stop_helpers() -> None:
+    """Stop the idle helper processes (they are also stopped when the program exits)."""
+    _POOL.close()
 
 
 def _not_a_document(filename: str, kind: str) -> ExtractedDocument:
@@ -87,7 +92,7 @@ class _Helper:
     def parse(self, filename: str, data: bytes, limits: ParseLimits) -> ExtractedDocument:
         assert self.process.stdin is not None
         write_request(self.process.stdin, filename, data, limits)
-        deadline = time.monotonic() + limits.timeout_seconds + _HELPER_GRACE_SECONDS
+        deadline = time.monotonic() + limits.longest_seconds + _HELPER_GRACE_SECONDS
         (length,) = struct.unpack("!I", self._read(4, deadline))
         if length > MAX_RESULT_BYTES:
             raise TransportError("the helper's answer is too large")

@@ -1,9 +1,11 @@
 """The sandbox helper: a process that has loaded every reader and forks one child per
 document (``python -m parsers.sandbox_helper``; it speaks on stdin/stdout).
 
-The helper itself never touches a document. Each child sets its own memory and CPU limits,
-reads the document, writes the result as JSON to a pipe and exits; the helper kills it when
-its time is up and answers for it when it crashes.
+The helper itself never touches a document. Each child leads its own process group, sets
+its own memory, CPU and time limits, reads the document in a scratch folder of its own,
+writes the result as JSON to a pipe and exits; the helper kills it when its time is up,
+answers for it when it crashes, and afterwards ends whatever the child started (OCR,
+LibreOffice) and removes the scratch folder.
 """
 
 from __future__ import annotations
@@ -12,20 +14,23 @@ import contextlib
 import os
 import resource
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import time
 
+from parsers import deadline
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, ParseProblem
 from parsers.transport import MAX_RESULT_BYTES, encode_document, frame, read_request
-from parsers.worker import read_document, warm_up
+from parsers.worker import find_tools, read_document, warm_up
 
 _CHUNK = 65536
 _OUT_OF_MEMORY = 3  # exit status of a child that hit its memory limit
-# Signals of a child stopped by a limit: killed at its deadline, over its CPU time, or
-# aborted by a C library whose allocation failed under the memory limit.
-_LIMIT_SIGNALS = (signal.SIGKILL, signal.SIGXCPU, signal.SIGABRT)
+# Signals of a child stopped by a limit: killed at its deadline, ended by its own clock,
+# over its CPU time, or aborted by a C library whose allocation failed under the memory limit.
+_LIMIT_SIGNALS = (signal.SIGKILL, signal.SIGALRM, signal.SIGXCPU, signal.SIGABRT)
 
 
 def main() -> None:
@@ -40,22 +45,27 @@ def main() -> None:
 
 def read_in_child(filename: str, data: bytes, limits: ParseLimits) -> bytes:
     """The JSON of the document read by a forked child, or of the problem that stopped it."""
+    find_tools(limits)
+    scratch = tempfile.mkdtemp(prefix="mpp-parse-")
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _child(write_end, filename, data, limits)
+        _child(write_end, filename, data, limits, scratch)
+    with contextlib.suppress(OSError):  # the child does the same; whichever comes first
+        os.setpgid(pid, pid)
     os.close(write_end)
     try:
-        payload, reason = _collect(read_end, pid, limits.timeout_seconds)
+        payload, reason = _collect(read_end, pid, limits.longest_seconds)
     finally:
         os.close(read_end)
-    status = _reap(pid)
+        status = _reap(pid)
+        shutil.rmtree(scratch, ignore_errors=True)
     if reason:
         return _problem(filename, "PARSE_LIMIT", reason)
     if os.WIFSIGNALED(status):
         code = "PARSE_LIMIT" if os.WTERMSIG(status) in _LIMIT_SIGNALS else "PARSE_FAILED"
-        return _problem(filename, code, f"the reader was stopped by signal {os.WTERMSIG(status)}")
+        return _problem(filename, code, _stopped(status))
     if os.WEXITSTATUS(status) == _OUT_OF_MEMORY:
         return _problem(filename, "PARSE_LIMIT", "the reader ran out of memory")
     if not payload or os.WEXITSTATUS(status) != 0:
@@ -63,13 +73,22 @@ def read_in_child(filename: str, data: bytes, limits: ParseLimits) -> bytes:
     return payload
 
 
-def _child(write_end: int, filename: str, data: bytes, limits: ParseLimits) -> None:
+def _stopped(status: int) -> str:
+    if os.WTERMSIG(status) == signal.SIGALRM:
+        return "reading took longer than its time limit and was stopped"
+    return f"the reader was stopped by signal {os.WTERMSIG(status)}"
+
+
+def _child(write_end: int, filename: str, data: bytes, limits: ParseLimits, scratch: str) -> None:
     """Runs in the forked child; never returns."""
     code = 1
     try:
+        os.setpgid(0, 0)
+        tempfile.tempdir = scratch
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        cpu = int(limits.timeout_seconds) + 1
+        cpu = int(limits.longest_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        deadline.start(limits.timeout_seconds)
         payload = encode_document(read_document(filename, data, limits))
         if len(payload) > MAX_RESULT_BYTES:
             payload = _problem(filename, "PARSE_LIMIT", "the document's text is too large")
@@ -86,11 +105,11 @@ def _child(write_end: int, filename: str, data: bytes, limits: ParseLimits) -> N
 
 def _collect(read_end: int, pid: int, timeout: float) -> tuple[bytes, str]:
     """What the child wrote, and why it was stopped ("" when it finished)."""
-    deadline = time.monotonic() + timeout
+    ends_at = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
     while True:
-        left = deadline - time.monotonic()
+        left = ends_at - time.monotonic()
         ready = select.select([read_end], [], [], max(left, 0))[0] if left > 0 else []
         if not ready:
             _kill(pid)
@@ -106,11 +125,25 @@ def _collect(read_end: int, pid: int, timeout: float) -> tuple[bytes, str]:
 
 
 def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
+    """Kill the child and every process it started (its process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _reap(pid: int) -> int:
+    """Wait for the child to end, end what it left running, then collect its status.
+
+    The child is waited for without being collected first, so that its process group
+    (named by its id) cannot belong to anyone else when it is killed."""
+    while True:
+        try:
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return 0
+    _kill(pid)
     while True:
         try:
             return os.waitpid(pid, 0)[1]

@@ -7,10 +7,11 @@ loaded. Nothing here may let an exception out: every failure becomes a ParseProb
 from __future__ import annotations
 
 import resource
+import shutil
 
+from parsers.convert import read_converted
 from parsers.docx_reader import read_docx
 from parsers.errors import (
-    ConversionUnavailable,
     DocumentEncrypted,
     UnsupportedDocument,
     problem_code,
@@ -20,7 +21,8 @@ from parsers.layout import Layout
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, ParseProblem
 from parsers.pdf_reader import read_pdf
-from parsers.sniff import sniff
+from parsers.scan import read_picture
+from parsers.sniff import looks_like_document, sniff
 from parsers.text_reader import read_text
 
 _ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")
@@ -42,6 +44,18 @@ def warm_up() -> None:
     decide_signature([], False)
 
 
+def find_tools(limits: ParseLimits) -> None:
+    """Look up the optional programs once in the helper, so forked children know them."""
+    from parsers.convert import network_can_be_dropped
+    from parsers.ocr import installed_languages, tesseract_path
+
+    program = tesseract_path(limits)
+    if program is not None:
+        installed_languages(program)
+    if shutil.which(limits.libreoffice_command) is not None:
+        network_can_be_dropped()
+
+
 def read_document(filename: str, data: bytes, limits: ParseLimits) -> ExtractedDocument:
     """Read one attachment in this process; never raises."""
     kind = sniff(data)
@@ -51,6 +65,8 @@ def read_document(filename: str, data: bytes, limits: ParseLimits) -> ExtractedD
     except UnsupportedDocument as error:
         if filename.lower().endswith(".zip") and kind == "docx-zip":
             return ExtractedDocument(filename, "other", format="zip")
+        if kind == "image" and not looks_like_document(filename, kind):
+            return ExtractedDocument(filename, "other", format="image")
         return failed(filename, error, kind)
     except (Exception, MemoryError, RecursionError) as error:
         return failed(filename, error, kind)
@@ -61,18 +77,18 @@ def read_layout(kind: str, data: bytes, limits: ParseLimits) -> Layout:
         return read_pdf(data, limits)
     if kind == "docx-zip":
         return read_docx(data, limits)
+    if kind == "image":
+        return read_picture(data, limits)
     if kind == "text":
         return read_text(data[: limits.max_input_bytes])
+    if kind in ("odt", "rtf"):
+        return read_converted(data, kind, limits)
     if kind == "ole":
         if _ENCRYPTED_OFFICE in data:
             raise DocumentEncrypted("the Office document is protected by a password")
         if _WORD_97 in data:
-            raise ConversionUnavailable(
-                "a Word 97-2003 (.doc) file: please send it as .docx or PDF"
-            )
+            return read_converted(data, "doc", limits)
         raise UnsupportedDocument("an Office file that is not a Word document")
-    if kind == "rtf":
-        raise ConversionUnavailable("an RTF file: please send it as .docx or PDF")
     raise UnsupportedDocument(f"not a document mpp reads ({kind})")
 
 
@@ -102,4 +118,5 @@ def near_memory_limit() -> bool:
 
 
 def _format(kind: str) -> str:
-    return {"docx-zip": "docx", "pdf": "pdf"}.get(kind, "other")
+    names = {"docx-zip": "docx", "pdf": "pdf", "image": "image", "odt": "odt", "rtf": "rtf"}
+    return names.get(kind, "other")

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import db.models
+import db.models_ops
 import db.models_staff  # noqa: F401
 from db.session import make_engine
 

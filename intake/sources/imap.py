@@ -96,6 +96,18 @@ class ImapSource:
             raise MailboxError(f"IMAP connection to {self.host}:{self.port} was lost")
         return self._client
 
+    def _select_for_poll(self) -> dict[bytes, Any]:
+        """SELECT at the start of a poll: a connection that died since the last poll (a server
+        restart) is opened again once, so the restart costs no poll."""
+        reused = self._client is not None
+        try:
+            return self._select()
+        except MailboxError as exc:
+            if not reused:
+                raise
+            log.info("reconnecting to %s:%s: %s", self.host, self.port, exc)
+            return self._select()
+
     def _select(self) -> dict[bytes, Any]:
         client = self._call("sign-in", self._connect)
         status = self._call("SELECT", client.select_folder, self.folder)
@@ -104,9 +116,10 @@ class ImapSource:
 
     # --- MailboxSource ---------------------------------------------------------------
     def fetch_new(self, ledger: Ledger, *, batch_size: int = 50) -> Iterator[IncomingMessage]:
-        status = self._select()
-        assert self._uidvalidity is not None
-        after = ledger.highest_uid(self.folder, self._uidvalidity)
+        status = self._select_for_poll()
+        validity = self._uidvalidity
+        assert validity is not None
+        after = ledger.highest_uid(self.folder, validity)
         uidnext = status.get(b"UIDNEXT")
         if uidnext is not None and int(uidnext) <= after + 1:
             return  # nothing new: the idle poll ends here
@@ -114,32 +127,41 @@ class ImapSource:
         found = self._call("SEARCH", client.search, ["UID", f"{after + 1}:*"])
         uids = sorted(uid for uid in found if uid > after)
         for start in range(0, len(uids), batch_size):
-            yield from self._fetch_batch(uids[start : start + batch_size], ledger)
+            if self._uidvalidity != validity:
+                return  # the folder was made again meanwhile: the next poll starts afresh
+            yield from self._fetch_batch(uids[start : start + batch_size], ledger, validity)
 
-    def _fetch_batch(self, uids: list[int], ledger: Ledger) -> Iterator[IncomingMessage]:
+    def _fetch_batch(
+        self, uids: list[int], ledger: Ledger, validity: int
+    ) -> Iterator[IncomingMessage]:
+        """The messages as read now, keyed by the UIDVALIDITY their UIDs were searched under."""
         client = self._live()
         data = self._call("FETCH", client.fetch, uids, [b"BODY.PEEK[]", b"INTERNALDATE"])
         for uid in uids:
-            item = data.get(uid)
-            if item is None or b"BODY[]" not in item:  # deleted by someone else meanwhile
+            item = data.get(uid) or {}
+            body = item.get(b"BODY[]")
+            if body is None:  # deleted by someone else meanwhile (missing, or NIL from Dovecot)
                 continue
-            key = f"imap:{self.folder}:{self._uidvalidity}:{uid}"
+            key = f"imap:{self.folder}:{validity}:{uid}"
             if ledger.is_taken(key):
                 continue
             yield IncomingMessage(
                 source_key=key,
-                raw=bytes(item[b"BODY[]"]),
+                raw=bytes(body),
                 received_at=_internal_date(item.get(b"INTERNALDATE")),
                 folder=self.folder,
-                uidvalidity=self._uidvalidity,
+                uidvalidity=validity,
                 uid=uid,
             )
 
     def settle(self, message: IncomingMessage, outcome: Outcome) -> None:
+        """Move by UID, only while the folder still has the UIDVALIDITY the UID was read
+        under. The folder is selected afresh first: a session that selected it earlier may
+        not notice that it was deleted and made again, and would move whatever message
+        now has that UID."""
         if message.uid is None:
             return
-        if self._client is None or self._uidvalidity is None:
-            self._select()
+        self._select()
         if message.uidvalidity != self._uidvalidity:
             log.warning("%s: UIDVALIDITY changed, not moved", message.source_key)
             return

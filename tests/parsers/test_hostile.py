@@ -92,11 +92,15 @@ def test_macro_enabled_document_is_refused():
 
 def test_old_word_and_encrypted_office_files():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
-    old_word = parse_attachment("form.doc", ole + "WordDocument".encode("utf-16-le"))
-    assert _codes(old_word) == ["CONVERSION_UNAVAILABLE"]
+    without = ParseLimits(libreoffice_command="no-such-libreoffice")
+    old_word = ole + "WordDocument".encode("utf-16-le")
+    assert _codes(parse_attachment("form.doc", old_word, limits=without)) == [
+        "CONVERSION_UNAVAILABLE"
+    ]
     locked = parse_attachment("form.docx", ole + "EncryptedPackage".encode("utf-16-le"))
     assert _codes(locked) == ["ENCRYPTED"]
-    assert _codes(parse_attachment("form.rtf", b"{\\rtf1 hello}")) == ["CONVERSION_UNAVAILABLE"]
+    rtf = parse_attachment("form.rtf", b"{\\rtf1 hello}", limits=without)
+    assert _codes(rtf) == ["CONVERSION_UNAVAILABLE"]
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="the shared hostile corpus is not here")

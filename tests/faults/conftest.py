@@ -1,0 +1,80 @@
+"""Fixtures of the fault tests: a migrated PostgreSQL engine, a restartable SMTP server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from db.session import make_engine, migrate
+from tests.fixtures.ci import require
+from tests.fixtures.database import POSTGRES_URL, _postgres_reachable
+from tests.fixtures.net import free_port
+from tests.fixtures.smtp import SmtpRecorder
+
+
+@pytest.fixture
+def restart_safe_postgres_url() -> Iterator[str]:
+    """Like ``postgres_url``, for a test that restarts the server: the schema is dropped on a
+    connection opened after the restart."""
+    require(_postgres_reachable(), "PostgreSQL on 127.0.0.1:5432 (database test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    _admin(f'create schema "{schema}"')
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    _admin(f'drop schema "{schema}" cascade')
+
+
+def _admin(statement: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+class RestartableSmtp:
+    """The recording aiosmtpd server of ``tests.fixtures.smtp`` that can go down and come back
+    on the same port."""
+
+    def __init__(self) -> None:
+        self.recorder = SmtpRecorder(port=free_port())
+        self.controller: Controller | None = None
+
+    @property
+    def host(self) -> str:
+        return self.recorder.host
+
+    @property
+    def port(self) -> int:
+        return self.recorder.port
+
+    def start(self) -> None:
+        if self.controller is None:
+            self.controller = Controller(self.recorder, hostname=self.host, port=self.port)
+            self.controller.start()
+
+    def stop(self) -> None:
+        controller, self.controller = self.controller, None
+        if controller is not None:
+            controller.stop()
+
+
+@pytest.fixture
+def restartable_smtp() -> Iterator[RestartableSmtp]:
+    server = RestartableSmtp()
+    server.start()
+    yield server
+    server.stop()
