@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -88,6 +89,8 @@ class Worker:
         self.transport = transport or make_transport(settings)
         self.read_ahead = read_ahead or min(4, os.cpu_count() or 1)
         self.stopping = threading.Event()
+        self._left_unmoved = False  # a move failed: finished messages wait in the mailbox
+        self._resettle_due = 0.0  # time.monotonic() of the next look for unmoved messages
         self._running = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
 
@@ -109,7 +112,9 @@ class Worker:
         """Each new message is claimed here, then read in a thread (its documents in the
         sandbox helpers) while the ones before it are recorded and moved, so parsing overlaps
         the database and mailbox work. Every database write stays on this thread, and
-        outcomes are committed in mailbox order, one transaction each."""
+        outcomes are committed in mailbox order, one transaction each. The first message of
+        a poll is finished before the next is taken, so a poll that fails at once (a
+        database or a folder that refuses writes) holds no other claims."""
         pending: deque[tuple[IncomingMessage, Future[PreparedMessage]]] = deque()
         batch = self.settings.mailbox.batch_size
         with ThreadPoolExecutor(self.read_ahead, thread_name_prefix="read-ahead") as pool:
@@ -121,7 +126,7 @@ class Worker:
                     pending.append(
                         (incoming, pool.submit(read_message, incoming, row_id, self.ctx))
                     )
-                    if len(pending) > self.read_ahead:
+                    if len(pending) > (self.read_ahead if report.results else 0):
                         self._finish(*pending.popleft(), report)
             finally:  # the messages claimed are finished even when the poll fails
                 while pending:
@@ -141,6 +146,7 @@ class Worker:
             self.source.settle(incoming, result.settle_as)
         except MppError as exc:
             log.warning("could not move %s yet: %s", incoming.source_key, exc)
+            self._left_unmoved = True
             return
         self.ctx.ledger.mark_settled(result.message_row_id)
 
@@ -148,8 +154,16 @@ class Worker:
         """Move messages whose outcome was committed but whose move was interrupted.
 
         A move that fails again is reported and left for the next poll, and new mail is
-        still taken: a folder that cannot be made must not hold up every applicant.
+        still taken: a folder that cannot be made must not hold up every applicant. The
+        ledger is asked after a move of this worker failed, and otherwise at most every
+        half lease (a dead worker's messages wait a whole lease anyway): the question reads
+        the whole message table, which an idle poll should not.
         """
+        now = time.monotonic()
+        if not self._left_unmoved and now < self._resettle_due:
+            return None
+        self._left_unmoved = False
+        self._resettle_due = now + min(60.0, self.ctx.ledger.lease.total_seconds() / 2)
         prefix = self.source_prefix()
         for row in self.ctx.ledger.unsettled(prefix=prefix, worker_id=self.ctx.worker_id):
             incoming = IncomingMessage(
@@ -164,6 +178,7 @@ class Worker:
                 self.source.settle(incoming, "attention" if row.state == "failed" else "processed")
             except MppError as exc:
                 log.warning("could not move %s yet: %s", row.source_key, exc)
+                self._left_unmoved = True
                 return f"could not move finished messages: {exc}"
             assert row.id is not None
             self.ctx.ledger.mark_settled(row.id)

@@ -170,14 +170,13 @@ def _middle_run(rows: bytes) -> tuple[int, int] | None:
     """The run of inked rows nearest the middle row."""
     middle = len(rows) // 2
     runs = [(m.start(), m.end()) for m in _ANY_INK.finditer(rows)]
-    if not runs:
-        return None
-    return min(
-        runs,
-        key=lambda run: (
-            0 if run[0] <= middle < run[1] else min(abs(run[0] - middle), abs(run[1] - middle))
-        ),
-    )
+    return min(runs, key=lambda run: _distance(run, middle)) if runs else None
+
+
+def _distance(run: tuple[int, int], row: int) -> int:
+    if run[0] <= row < run[1]:
+        return 0
+    return min(abs(run[0] - row), abs(run[1] - row))
 
 
 def read_box(ink_image: Image.Image, area: Segment, size: tuple[float, float]) -> BoxReading | None:

@@ -43,10 +43,12 @@ _TOLERANCE_POINTS = 3.0
 def read_page_image(gray: Image.Image, dpi: float, limits: ParseLimits) -> PageContent:
     """One page: its words, boxes and ruled tables, in points as a PDF page would have them."""
     scale = POINTS_PER_INCH / dpi
-    if is_blank(ink(gray)):
-        return PageContent(gray.height * scale, [])
-    gray = deskew(gray)
     ink_image = ink(gray)
+    if is_blank(ink_image):
+        return PageContent(gray.height * scale, [])
+    level = deskew(gray)
+    if level is not gray:
+        gray, ink_image = level, ink(level)
     thickness = max(2, int(dpi * _RULE_THICKNESS))
     rules = find_rules(ink(gray, _RULE_INK_LEVEL), int(dpi * _RULE_INCHES), thickness)
     clean = without_rules(gray, rules, 255).filter(ImageFilter.MedianFilter(3))

@@ -1,11 +1,12 @@
 """The programme mailbox over IMAP (imapclient).
 
-The queue is UIDs, never the \\Seen flag: staff read the mailbox too. Each poll selects the
-folder, compares UIDNEXT with the highest UID already taken (an idle poll costs one round
-trip), searches ``UID n:*`` and filters the answer (the server returns the newest message
-even when it is below n), and fetches new messages in batches with BODY.PEEK[] and
-INTERNALDATE. After the outcome is committed the message is moved (MOVE, else COPY +
-\\Deleted + UID EXPUNGE). A broken connection raises ``MailboxError``; the next call reconnects.
+The queue is UIDs, never the \\Seen flag: staff read the mailbox too. Each poll asks for the
+folder's STATUS and compares UIDNEXT with the highest UID already taken (an idle poll costs
+one round trip, whatever the size of the folder); only then does it select the folder,
+search ``UID n:*`` and filter the answer (the server returns the newest message even when it
+is below n), and fetch new messages in batches with BODY.PEEK[] and INTERNALDATE. After the
+outcome is committed the message is moved (MOVE, else COPY + \\Deleted + UID EXPUNGE). A
+broken connection raises ``MailboxError``; the next call reconnects.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class ImapSource:
         self._client: IMAPClient | None = None
         self._uidvalidity: int | None = None
         self._exists: int | None = None  # message count at the last IDLE round
+        self._selected_on: IMAPClient | None = None  # the connection the folder is open on
+        # (UIDVALIDITY, UIDNEXT) when the ledger last had every message below UIDNEXT finished
+        self._all_taken: tuple[int, int] | None = None
 
     # --- connection -------------------------------------------------------------------
     def _connect(self) -> IMAPClient:
@@ -96,33 +100,61 @@ class ImapSource:
             raise MailboxError(f"IMAP connection to {self.host}:{self.port} was lost")
         return self._client
 
-    def _select_for_poll(self) -> dict[bytes, Any]:
-        """SELECT at the start of a poll: a connection that died since the last poll (a server
+    def _status_for_poll(self) -> tuple[int, int | None]:
+        """STATUS at the start of a poll: a connection that died since the last poll (a server
         restart) is opened again once, so the restart costs no poll."""
         reused = self._client is not None
         try:
-            return self._select()
+            return self._status()
         except MailboxError as exc:
             if not reused:
                 raise
             log.info("reconnecting to %s:%s: %s", self.host, self.port, exc)
-            return self._select()
+            return self._status()
+
+    def _status(self) -> tuple[int, int | None]:
+        """The folder's UIDVALIDITY and UIDNEXT as they are now, by STATUS: one round trip
+        whatever the size of the folder, where a SELECT of a large folder is slow. The folder
+        is unselected first, as a session's own selection keeps showing the folder as it was
+        when selected (even when it was deleted and made again since); a server without
+        UNSELECT is answered by a SELECT."""
+        client = self._call("sign-in", self._connect)
+        open_here = self._selected_on is client
+        if open_here:
+            if not client.has_capability("UNSELECT"):
+                uidnext = self._select().get(b"UIDNEXT")
+                assert self._uidvalidity is not None
+                return self._uidvalidity, None if uidnext is None else int(uidnext)
+            self._call("UNSELECT", client.unselect_folder)
+            self._selected_on = None
+        status = self._call(
+            "STATUS", client.folder_status, self.folder, [b"UIDVALIDITY", b"UIDNEXT"]
+        )
+        uidnext = status.get(b"UIDNEXT")
+        return int(status[b"UIDVALIDITY"]), None if uidnext is None else int(uidnext)
 
     def _select(self) -> dict[bytes, Any]:
         client = self._call("sign-in", self._connect)
         status = self._call("SELECT", client.select_folder, self.folder)
         self._uidvalidity = int(status[b"UIDVALIDITY"])
+        self._selected_on = client
         return status
 
     # --- MailboxSource ---------------------------------------------------------------
     def fetch_new(self, ledger: Ledger, *, batch_size: int = 50) -> Iterator[IncomingMessage]:
-        status = self._select_for_poll()
-        validity = self._uidvalidity
-        assert validity is not None
+        """An idle poll is one STATUS round trip, and no query at all while UIDNEXT has not
+        moved since the ledger last said every message below it was finished."""
+        validity, uidnext = self._status_for_poll()
+        if (validity, uidnext) == self._all_taken:
+            return  # nothing has arrived since
         after = ledger.highest_uid(self.folder, validity)
-        uidnext = status.get(b"UIDNEXT")
-        if uidnext is not None and int(uidnext) <= after + 1:
+        if uidnext is not None and uidnext <= after + 1:
+            self._all_taken = (validity, uidnext)
             return  # nothing new: the idle poll ends here
+        self._select()
+        if self._uidvalidity is not None and self._uidvalidity != validity:
+            validity = self._uidvalidity  # made again since the STATUS
+            after = ledger.highest_uid(self.folder, validity)
         client = self._live()
         found = self._call("SEARCH", client.search, ["UID", f"{after + 1}:*"])
         uids = sorted(uid for uid in found if uid > after)
@@ -188,7 +220,9 @@ class ImapSource:
         client = self._call("sign-in", self._connect)
         if not client.has_capability("IDLE"):
             return False
-        exists = int(self._select().get(b"EXISTS", 0))
+        examined = self._call("EXAMINE", client.select_folder, self.folder, readonly=True)
+        self._selected_on = client
+        exists = int(examined.get(b"EXISTS", 0))
         seen, self._exists = self._exists, exists
         if seen is not None and exists > seen:  # arrived between two IDLE rounds
             return True
