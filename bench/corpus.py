@@ -17,13 +17,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 from bench.applicants import Applicant, draw_applicant
 from bench.forms import annex1_docx, annex1_pdf, annex2_docx
 
-VERSION = 1  # change when the generator changes: the cache is keyed by it
+VERSION = 3  # change when the generator changes: the cache is keyed by it
 PROGRAMME = "ipb@opcw.org"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -72,7 +72,7 @@ def application_email(seed: int, number: int, *, pdf_share: float = 1 / 3) -> by
     """Message ``number`` of the corpus: a cover note with Annex 1 and Annex 2."""
     rng = random.Random(f"{seed}:{number}")
     applicant = draw_applicant(rng, pdf_share=pdf_share)
-    message = _envelope(applicant, rng, number)
+    message = _envelope(applicant, rng, seed, number)
     code = applicant.state.code
     if applicant.form_format == "pdf":
         message.add_attachment(
@@ -82,10 +82,11 @@ def application_email(seed: int, number: int, *, pdf_share: float = 1 / 3) -> by
         data = annex1_docx(applicant, rng)
         _attach_docx(message, data, f"Annex 1 - application form {code}.docx")
     _attach_docx(message, annex2_docx(applicant), f"Annex2_results_framework_{code}.docx")
+    message.set_boundary(f"==bench-{seed}-{number}==")
     return message.as_bytes()
 
 
-def _envelope(applicant: Applicant, rng: random.Random, number: int) -> EmailMessage:
+def _envelope(applicant: Applicant, rng: random.Random, seed: int, number: int) -> EmailMessage:
     message = EmailMessage()
     sender = applicant.emails[0]
     message["From"] = f"{applicant.contact} <{sender}>"
@@ -93,7 +94,7 @@ def _envelope(applicant: Applicant, rng: random.Random, number: int) -> EmailMes
     message["Subject"] = f"Mentorship/Partnership Programme application - {applicant.state.name}"
     sent = datetime(2025, 2, 1, 8, tzinfo=UTC) + timedelta(minutes=97 * number)
     message["Date"] = format_datetime(sent)
-    message["Message-ID"] = make_msgid(f"m{number}", domain=sender.split("@")[1])
+    message["Message-ID"] = f"<bench-{seed}-{number}@{sender.split('@')[1]}>"
     greeting = rng.choice(("Dear colleagues,", "Dear Sir or Madam,", "Dear Mr Haile,"))
     message.set_content(
         f"{greeting}\n\nPlease find attached the application of the {applicant.authority} "

@@ -20,6 +20,11 @@ PDF_WIDTH = 100  # characters on one typed line
 
 def annex1_docx(applicant: Applicant, rng: random.Random) -> bytes:
     document = docx_forms.blank()
+    # Ticked before the answers are written: an answer such as "Norway" would otherwise
+    # be taken for the option "No".
+    mode = "Offering mentorship" if applicant.mode == "offering" else "Seeking mentorship"
+    docx_forms.tick(document, mode, applicant.tick_style)
+    docx_forms.tick(document, "Yes" if applicant.sponsorship else "No", applicant.tick_style)
     answers = {
         "National Authority": applicant.authority,
         "(a) State Party": applicant.state.name,
@@ -39,9 +44,6 @@ def annex1_docx(applicant: Applicant, rng: random.Random) -> bytes:
         docx_forms.write(docx_forms.cell_below(document, start), answer)
     date_cell = docx_forms.label_cell(document, "Date:")
     date_cell.paragraphs[0].text = f"Date: {applicant.sign_date}"
-    mode = "Offering mentorship" if applicant.mode == "offering" else "Seeking mentorship"
-    docx_forms.tick(document, mode, applicant.tick_style)
-    docx_forms.tick(document, "Yes" if applicant.sponsorship else "No", applicant.tick_style)
     docx_forms.add_signature_picture(document)
     if applicant.docx_picture_bytes:
         picture = io.BytesIO(noise_jpeg(rng, applicant.docx_picture_bytes))

@@ -23,7 +23,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from bench.servers import Dovecot, database, dovecot, smtp_sink, write_maildir
-from bench.settings import bench_settings, make_worker
+from bench.settings import Servers, bench_settings, make_worker
 from common.clock import utcnow
 from db.models import MailMessage
 
@@ -75,8 +75,8 @@ def time_polls(server: Dovecot, size: int, polls: int, kind: str) -> list[float]
         smtp_sink() as sink,
     ):
         taken = record_as_taken(engine, server)
-        settings = bench_settings(Path(folder), url, server, sink)
-        worker = make_worker(settings, engine, server, sink, worker_id="idle-bench")
+        settings = bench_settings(Path(folder), url, Servers.of(server, sink))
+        worker = make_worker(settings, engine, Servers.of(server, sink), worker_id="idle-bench")
         started = time.perf_counter()
         worker.poll_once()  # signs in and asks the ledger: not yet an idle poll
         first = time.perf_counter() - started

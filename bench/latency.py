@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.corpus import build_corpus
 from bench.servers import Dovecot, SmtpSink, database, dovecot, smtp_sink
-from bench.settings import bench_settings, make_worker
+from bench.settings import Servers, bench_settings, make_worker
 from parsers.sandbox import start_helpers, stop_helpers
 
 REPLY_TIMEOUT_SECONDS = 120.0
@@ -60,12 +60,11 @@ def measure(
         settings = bench_settings(
             Path(folder),
             url,
-            server,
-            sink,
+            Servers.of(server, sink),
             mailbox={"idle": idle},
             worker={"poll_seconds": poll_seconds},
         )
-        worker = make_worker(settings, engine, server, sink, worker_id="latency")
+        worker = make_worker(settings, engine, Servers.of(server, sink), worker_id="latency")
         start_helpers(2)
         thread = threading.Thread(target=worker.run_forever, kwargs={"install_signals": False})
         thread.start()

@@ -1,17 +1,16 @@
-"""Peak memory of a run: this process, its largest child, and the whole process tree.
+"""Peak memory of a run: this process, its largest descendant, and the whole process tree.
 
-``ru_maxrss`` gives the exact peak of this process and of the largest child collected so
-far (the sandbox's reading processes reach us through their helper once it has stopped);
-a sampler thread adds the peak of the whole tree (worker, helpers and readers together),
-read from /proc every 50 ms (short-lived peaks between samples are missed; pages a fork
-shares are counted once per process, so it is an upper bound).
+This process's peak is exact (VmHWM, which starts afresh at exec, where ``ru_maxrss`` would
+carry the peak of the process that started it). Descendants (the sandbox helpers, their
+reading processes, OCR) are sampled from /proc every 50 ms: short-lived peaks between two
+samples are missed, and pages a fork still shares are counted in each process, so the
+tree's figure is an upper bound.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,8 @@ class MemoryReport:
     def line(self) -> str:
         return (
             f"peak memory: worker process {self.self_peak_mb:.0f} MB, largest child "
-            f"{self.largest_child_peak_mb:.0f} MB, whole tree (sampled) {self.tree_peak_mb:.0f} MB"
+            f"{self.largest_child_peak_mb:.0f} MB, whole tree {self.tree_peak_mb:.0f} MB "
+            "(children sampled)"
         )
 
 
@@ -38,6 +38,7 @@ class TreeSampler:
     def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
         self.peak = 0
+        self.largest_child = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
 
@@ -50,31 +51,43 @@ class TreeSampler:
         self._thread.join()
 
     def _run(self) -> None:
+        root = os.getpid()
         while not self._stop.wait(self.interval):
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            sizes = tree_rss(root)
+            self.peak = max(self.peak, sum(sizes.values()))
+            children = [size for pid, size in sizes.items() if pid != root]
+            self.largest_child = max([self.largest_child, *children])
 
     def report(self) -> MemoryReport:
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        return MemoryReport(own, children, max(self.peak / 2**20, own))
+        own = own_peak_bytes()
+        return MemoryReport(own / 2**20, self.largest_child / 2**20, max(self.peak, own) / 2**20)
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process below it (pages a fork still shares
-    are counted in each process: an upper bound)."""
-    total, stack = 0, [root]
+def own_peak_bytes() -> int:
+    """VmHWM of this process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_rss(root: int) -> dict[int, int]:
+    """Resident bytes of ``root`` and of every process below it, by process id."""
+    sizes: dict[int, int] = {}
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += _rss(pid)
+        sizes[pid] = _rss(pid)
         stack.extend(_children(pid))
-    return total
+    return sizes
 
 
 def _children(pid: int) -> list[int]:
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            found.extend(int(child) for child in task.read_text().split())
+    with contextlib.suppress(OSError):  # the process may end at any moment
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found.extend(int(child) for child in (task / "children").read_text().split())
     return found
 
 

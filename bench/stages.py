@@ -30,7 +30,7 @@ TARGETS = (
     ("intake.recording", "evaluate", "rules"),
     ("intake.recording", "queue_reply", "reply (draft)"),
     ("intake.recording", "draft_for_review", "reply (draft)"),
-    ("intake.worker.Worker", "deliver_once", "reply (send)"),
+    ("intake.worker", "deliver_due", "reply (send)"),
     ("intake.sources.imap.ImapSource", "fetch_new", "fetch"),
     ("intake.sources.imap.ImapSource", "settle", "move"),
     ("intake.ledger.DbLedger", "claim", "database"),

@@ -24,7 +24,7 @@ from bench.corpus import build_corpus
 from bench.floor import floor_seconds
 from bench.memory import TreeSampler
 from bench.servers import Dovecot, SmtpSink, append_all, database, dovecot, smtp_sink
-from bench.settings import bench_settings, make_worker
+from bench.settings import Servers, bench_settings, make_worker
 from bench.stages import instrumented, print_stages
 from parsers.sandbox import start_helpers, stop_helpers
 
@@ -82,8 +82,8 @@ def run_once_through(
         tempfile.TemporaryDirectory(prefix="mpp-bench-") as folder,
         database(kind, Path(folder)) as (url, engine),
     ):
-        settings = bench_settings(Path(folder), url, server, sink)
-        worker = make_worker(settings, engine, server, sink, worker_id=f"bench-{kind}")
+        settings = bench_settings(Path(folder), url, Servers.of(server, sink))
+        worker = make_worker(settings, engine, Servers.of(server, sink), worker_id=f"bench-{kind}")
         start_helpers(2)
         sink.replies.clear()
         before = cpu_seconds()

@@ -127,9 +127,12 @@ class DbLedger:
                 )
             )
 
-    def mark_settled(self, message_id: int) -> None:
+    def mark_settled(self, *message_ids: int) -> None:
+        """Record that these messages were moved (one commit for all of them)."""
+        if not message_ids:
+            return
         with Session(self.engine) as session:
             session.execute(
-                update(MailMessage).where(col(MailMessage.id) == message_id).values(settled=True)
+                update(MailMessage).where(col(MailMessage.id).in_(message_ids)).values(settled=True)
             )
             session.commit()
