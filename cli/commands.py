@@ -39,8 +39,7 @@ def init(args: argparse.Namespace) -> int:
 
 
 def ingest(args: argparse.Namespace) -> int:
-    configure_logging(args.verbose)
-    app = open_app(args.config)
+    app = open_app(args.config, verbose=args.verbose)
     check_templates(app)
     ctx = make_context(app.settings, app.engine, worker_id=worker_id())
     counts: dict[str, int] = {}
@@ -112,8 +111,7 @@ def partnerships(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from intake.worker import Worker
 
-    configure_logging(args.verbose)
-    app = open_app(args.config)
+    app = open_app(args.config, verbose=args.verbose)
     check_templates(app)
     worker = Worker(app.settings, app.engine, worker_id=worker_id())
     if args.once:
@@ -130,8 +128,7 @@ def run(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     from web.server import serve as serve_web
 
-    configure_logging(args.verbose)
-    app = open_app(args.config)
+    app = open_app(args.config, verbose=args.verbose)
     serve_web(app.settings, app.engine, host=args.host, port=args.port)
     return 0
 
@@ -251,8 +248,7 @@ def purge(args: argparse.Namespace) -> int:
 def alerts(args: argparse.Namespace) -> int:
     from ops.alerts import check_and_notify, current_alert
 
-    configure_logging(args.verbose)
-    app = open_app(args.config)
+    app = open_app(args.config, verbose=args.verbose)
     if args.notify:
         for sent in check_and_notify(app.engine, app.settings, make_transport(app.settings)):
             print(f"sent: {sent}")

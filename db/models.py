@@ -217,3 +217,4 @@ class WorkerHeartbeat(SQLModel, table=True):
     last_success_at: datetime | None = _when(default=None)
     last_failure_at: datetime | None = _when(default=None)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_duration_seconds: float | None = None  # of the last run, success or not

@@ -124,7 +124,12 @@ def record_message(prepared: PreparedMessage, ctx: PipelineContext) -> ProcessRe
         assert prepared.parsed is not None
         result = _record_claimed(prepared, prepared.parsed, row_id, ctx)
     except Exception as exc:
-        log.error("message %s failed", incoming.source_key, exc_info=exc)
+        log.error(
+            "message %s failed",
+            incoming.source_key,
+            exc_info=exc,
+            extra={"event": "message", "source_key": incoming.source_key, "outcome": "failed"},
+        )
         if not _record_failure(ctx, row_id, exc):
             return ProcessResult("skipped", incoming.source_key)
         return ProcessResult("failed", incoming.source_key, row_id, error=repr(exc))
@@ -134,6 +139,13 @@ def record_message(prepared: PreparedMessage, ctx: PipelineContext) -> ProcessRe
         result.outcome,
         result.reference or "",
         result.status or "",
+        extra={
+            "event": "message",
+            "source_key": incoming.source_key,
+            "outcome": result.outcome,
+            "reference": result.reference,
+            "status": result.status,
+        },
     )
     return result
 

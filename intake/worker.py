@@ -36,8 +36,11 @@ from intake.pipeline import (
     record_message,
 )
 from notifications.delivery import DeliveryReport, Transport, deliver_due, make_transport
+from ops.alerts import check_and_notify
 
 log = logging.getLogger("mpp.worker")
+
+MARK_MOVED_EVERY = 16  # moves recorded in the ledger together, in one commit
 
 
 def make_source(settings: Settings) -> MailboxSource:
@@ -81,23 +84,28 @@ class Worker:
         read_ahead: int | None = None,
     ) -> None:
         """``read_ahead``: messages read while one is recorded (default: the CPU count, at
-        most 4)."""
+        most 4; 0 takes one message at a time)."""
         self.settings = settings
         self.engine = engine
         self.ctx: PipelineContext = make_context(settings, engine, worker_id=worker_id)
         self.source = source or make_source(settings)
         self.transport = transport or make_transport(settings)
-        self.read_ahead = read_ahead or min(4, os.cpu_count() or 1)
+        self.read_ahead = min(4, os.cpu_count() or 1) if read_ahead is None else read_ahead
         self.stopping = threading.Event()
         self._left_unmoved = False  # a move failed: finished messages wait in the mailbox
+        self._moved: list[int] = []  # moved messages not yet marked so in the ledger
         self._resettle_due = 0.0  # time.monotonic() of the next look for unmoved messages
         self._running = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
 
     def poll_once(self) -> PollReport:
+        """Take every new message; in dry run (``[worker] dry_run``) record them but move
+        none, so the mailbox stays as staff know it until mpp is switched on."""
         report = PollReport()
+        started = time.monotonic()
         try:
-            report.error = self._resettle()
+            if not self.settings.worker.dry_run:
+                report.error = self._resettle()
             self._take_new(report)
         except MppError as exc:
             report.error = str(exc)
@@ -105,7 +113,7 @@ class Worker:
         except Exception as exc:
             report.error = repr(exc)
             log.exception("poll failed")
-        self._heartbeat("poll", report.error)
+        self._heartbeat("poll", report.error, time.monotonic() - started)
         return report
 
     def _take_new(self, report: PollReport) -> None:
@@ -117,7 +125,7 @@ class Worker:
         database or a folder that refuses writes) holds no other claims."""
         pending: deque[tuple[IncomingMessage, Future[PreparedMessage]]] = deque()
         batch = self.settings.mailbox.batch_size
-        with ThreadPoolExecutor(self.read_ahead, thread_name_prefix="read-ahead") as pool:
+        with ThreadPoolExecutor(max(1, self.read_ahead), thread_name_prefix="read") as pool:
             try:
                 for incoming in self.source.fetch_new(self.ctx.ledger, batch_size=batch):
                     if self.stopping.is_set():
@@ -131,24 +139,36 @@ class Worker:
             finally:  # the messages claimed are finished even when the poll fails
                 while pending:
                     self._finish(*pending.popleft(), report)
+                self._mark_moved()
 
     def _finish(
         self, incoming: IncomingMessage, prepared: Future[PreparedMessage], report: PollReport
     ) -> None:
         result = record_message(prepared.result(), self.ctx)
         report.results.append(result)
-        self._settle(incoming, result)
+        self._settle(incoming, result, report)
 
-    def _settle(self, incoming: IncomingMessage, result: ProcessResult) -> None:
+    def _settle(self, incoming: IncomingMessage, result: ProcessResult, report: PollReport) -> None:
         if result.outcome == "skipped" or result.message_row_id is None:
             return
+        if self.settings.worker.dry_run:
+            return  # moved by the first poll after dry run is switched off
         try:
             self.source.settle(incoming, result.settle_as)
         except MppError as exc:
             log.warning("could not move %s yet: %s", incoming.source_key, exc)
             self._left_unmoved = True
             return
-        self.ctx.ledger.mark_settled(result.message_row_id)
+        self._moved.append(result.message_row_id)
+        if len(self._moved) >= MARK_MOVED_EVERY or len(report.results) == 1:
+            self._mark_moved()
+
+    def _mark_moved(self) -> None:
+        """Record the moves made since the last time, in one commit. Until then a moved
+        message still counts as unmoved: after a crash it is moved again, which finds
+        nothing to move."""
+        moved, self._moved = self._moved, []
+        self.ctx.ledger.mark_settled(*moved)
 
     def _resettle(self) -> str | None:
         """Move messages whose outcome was committed but whose move was interrupted.
@@ -188,20 +208,25 @@ class Worker:
         return "imap:" if self.settings.mailbox.source == "imap" else "maildir:"
 
     def deliver_once(self) -> DeliveryReport:
+        started = time.monotonic()
         try:
             report = deliver_due(self.engine, self.transport, self.settings)
         except Exception as exc:
             log.exception("delivery failed")
-            self._heartbeat("deliver", repr(exc))
+            self._heartbeat("deliver", repr(exc), time.monotonic() - started)
             return DeliveryReport()
-        self._heartbeat("deliver", None)
+        self._heartbeat("deliver", None, time.monotonic() - started)
         return report
 
     def run_once(self) -> tuple[PollReport, DeliveryReport]:
+        """One poll, one delivery round, then the alert check (which emails staff when
+        polling or sending has failed for too long, once, and again when it recovers)."""
         with self._running:
-            return self.poll_once(), self.deliver_once()
+            poll, delivery = self.poll_once(), self.deliver_once()
+            check_and_notify(self.engine, self.settings, self.transport)
+            return poll, delivery
 
-    def _heartbeat(self, name: str, error: str | None) -> None:
+    def _heartbeat(self, name: str, error: str | None, seconds: float) -> None:
         try:
             with session_scope(self.engine) as session:
                 beat = session.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
@@ -209,6 +234,7 @@ class Worker:
                     beat.last_success_at = utcnow()
                 else:
                     beat.last_failure_at, beat.last_error = utcnow(), error[:4000]
+                beat.last_duration_seconds = seconds
                 session.add(beat)
         except Exception:
             log.exception("could not record the %s heartbeat", name)

@@ -62,8 +62,13 @@ def make_transport(settings: Settings) -> Transport:
 
 
 def deliver_due(engine: Engine, transport: Transport, settings: Settings) -> DeliveryReport:
-    """Send every reply that is due now; one failure does not stop the others."""
+    """Send every reply that is due now; one failure does not stop the others.
+
+    In dry run (``[worker] dry_run``) nothing is sent: replies stay queued until it is off.
+    """
     report = DeliveryReport()
+    if settings.worker.dry_run:
+        return report
     cfg = settings.notifications
     for notification_id in _due_ids(engine, cfg):
         notification = _claim(engine, notification_id, cfg)
@@ -163,7 +168,19 @@ def _record(
             action=row.status,
             detail={"attempts": row.attempts, "error": row.last_error},
         )
-        log.info("reply %s: %s %s", notification_id, row.status, row.last_error or "")
+        log.info(
+            "reply %s: %s %s",
+            notification_id,
+            row.status,
+            row.last_error or "",
+            extra={
+                "event": "reply",
+                "notification_id": notification_id,
+                "application_id": row.application_id,
+                "kind": row.kind,
+                "status": row.status,
+            },
+        )
 
 
 def backoff(attempts: int, cfg: NotificationSettings) -> timedelta:

@@ -169,18 +169,25 @@ def _check(engine: Engine, settings: Settings, transport: Transport, now: dateti
 
 
 def _track(session: Session, name: str, problem: Problem | None, now: datetime) -> AlertState:
-    """Keep when a problem began; forget a short one that never reached staff."""
-    state = session.get(AlertState, name) or AlertState(name=name)
+    """Keep when a problem began; forget a short one that never reached staff.
+
+    Writes only when something changed, so a healthy poll costs one read.
+    """
+    stored = session.get(AlertState, name)
+    state = stored or AlertState(name=name)
+    since, detail = state.since, state.detail
     if problem is not None:
-        state.since = problem.since or state.since or now
-        state.detail = problem.text
+        since, detail = problem.since or state.since or now, problem.text
     elif state.notified_at is None:
-        state.since = state.detail = None
-    state.updated_at = now
-    session.add(state)
-    session.flush()
-    session.expunge(state)
-    return state
+        since = detail = None
+    if (since, detail) != (state.since, state.detail):
+        state.since, state.detail, state.updated_at = since, detail, now
+        session.add(state)
+        session.flush()
+    snapshot = AlertState.model_validate(state.model_dump())
+    if stored is not None:
+        session.expunge(stored)
+    return snapshot
 
 
 def _claim_alert(engine: Engine, name: str, now: datetime) -> bool:

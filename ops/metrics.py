@@ -93,6 +93,12 @@ def _heartbeats(session: Session) -> Iterable[tuple[str, str, list[Sample]]]:
                 f"Unix time of the last {outcome} {name} (0: never).",
                 [({}, _timestamp(moment))],
             )
+        duration = beat.last_duration_seconds if beat else None
+        yield (
+            f"mpp_last_{name}_duration_seconds",
+            f"How long the last {name} took, success or not (0: never).",
+            [({}, duration or 0.0)],
+        )
 
 
 def _grouped(session: Session, column: object, model: type[SQLModel]) -> dict[str, int]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import select
 
-from common.clock import utcnow
 from common.settings import Settings
-from db.models import WorkerHeartbeat
+from ops.alerts import current_alert
 from rules.thematic_areas import AREA_TITLES
 from web.security import CSRF_FIELD, csrf_token
 from web.state import TEMPLATES, web_state
@@ -75,17 +73,6 @@ def back_to(url: str) -> RedirectResponse:
 
 
 def worker_alert(request: Request) -> str | None:
-    """A banner when mail polling has failed since its last success, or went quiet."""
+    """The banner: what staff were (or are about to be) alerted about, and dry run."""
     state = web_state(request)
-    with state.session() as session:
-        poll = session.exec(select(WorkerHeartbeat).where(WorkerHeartbeat.name == "poll")).first()
-    if poll is None:
-        return None
-    if poll.last_failure_at and (
-        poll.last_success_at is None or poll.last_failure_at > poll.last_success_at
-    ):
-        return f"Mailbox polling is failing: {(poll.last_error or 'unknown error')[:200]}"
-    quiet = timedelta(seconds=max(state.settings.worker.poll_seconds * 5, 900))
-    if poll.last_success_at and utcnow() - poll.last_success_at > quiet:
-        return "The mailbox has not been polled recently: is the worker running?"
-    return None
+    return current_alert(state.engine, state.settings)

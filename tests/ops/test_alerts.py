@@ -53,8 +53,7 @@ def test_dovecot_down_gives_one_alert_then_one_recovery_email(
     worker = Worker(settings, engine, worker_id="w-alerts")
 
     def step(w: Worker = worker) -> str | None:
-        poll, _delivery = w.run_once()
-        check_and_notify(w.engine, settings, w.transport)
+        poll, _delivery = w.run_once()  # polls, delivers, then checks the alerts
         return poll.error
 
     try:

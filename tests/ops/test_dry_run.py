@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import inspect
 import mailbox
 from pathlib import Path
 
 import pytest
 
-import intake.worker
-import notifications.delivery
 from db.models import MailMessage, Notification
 from intake.worker import Worker
 from notifications.transport import SmtpTransport
 from ops.dry_run import dry_run_notice, held_back
 from tests.ops.conftest import SAMPLES, make_settings
 from tests.ops.test_alerts import imap_settings
-
-# The worker and deliver_due read settings.worker.dry_run (see docs/operations.md); until
-# they do, these tests are expected to fail, and must pass (strict) once they do.
-WIRED = all(
-    "dry_run" in inspect.getsource(module) for module in (intake.worker, notifications.delivery)
-)
-pytestmark = pytest.mark.xfail(
-    not WIRED, strict=True, reason="Worker and deliver_due do not read worker.dry_run yet"
-)
 
 
 def smtp(smtp_server) -> SmtpTransport:

@@ -76,3 +76,38 @@ def test_alerts_command_prints_the_banner(tmp_path, sqlite_url, capsys, root_log
     config.write_text(f'[database]\nurl = "{sqlite_url}"\n[worker]\ndry_run = true\n')
     assert main(["--config", str(config), "alerts", "--notify"]) == 1
     assert "Dry run" in capsys.readouterr().out
+
+
+def test_configured_json_logs_give_each_message_its_reference(
+    tmp_path, sqlite_url, capsys, root_logging
+):
+    config = tmp_path / "mpp.toml"
+    config.write_text(
+        f'[database]\nurl = "{sqlite_url}"\n[storage]\npath = "{tmp_path / "data"}"\n'
+        f'[notifications]\noutbox_dir = "{tmp_path / "outbox"}"\n[logging]\nformat = "json"\n'
+    )
+    assert main(["--config", str(config), "ingest", str(SAMPLES[0])]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    recorded = [line for line in lines if line.get("event") == "message"]
+    assert len(recorded) == 1 and recorded[0]["outcome"] == "recorded"
+    assert re.fullmatch(r"MPP-\d{4}-\d{5}", recorded[0]["reference"])
+    replies = [line for line in lines if line.get("event") == "reply"]
+    assert replies and all(line["status"] == "sent" for line in replies)
+
+
+def test_the_worker_reports_how_long_its_last_poll_took(local_settings, local_engine):
+    import mailbox
+
+    from intake.worker import Worker
+
+    inbox = mailbox.Maildir(local_settings.mailbox.path, create=True)
+    inbox.add(SAMPLES[0].read_bytes())
+    Worker(local_settings, local_engine, worker_id="w").run_once()
+    values = dict(
+        line.rsplit(" ", 1)
+        for line in render_metrics(local_engine).splitlines()
+        if not line.startswith("#")
+    )
+    assert float(values["mpp_last_poll_duration_seconds"]) > 0
+    assert float(values["mpp_last_deliver_duration_seconds"]) > 0
+    assert float(values["mpp_last_successful_poll_timestamp_seconds"]) > 1.7e9
