@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint system-deps clean
+.PHONY: demo test lint audit system-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,7 +22,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(BIN)/.installed system-deps lint
+audit: $(BIN)/.installed
+	scripts/audit-dependencies $(VENV)
+
+test: $(BIN)/.installed system-deps lint audit
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
