@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,11 +12,43 @@ from parsers.normalise import lookup_state_party
 from rules.model import ApplicationFacts
 
 NON_FORM_PROBLEMS = {"PARSE_FAILED", "PARSE_LIMIT", "ENCRYPTED"}
+# read, but not well enough to answer the applicant without a person looking
+DOUBTFUL_PROBLEMS = {"LOW_CONFIDENCE", "CONVERSION_UNAVAILABLE"}
+OCR_FORMATS = {"pdf-scan", "image"}  # formats read by OCR (parsers.model.ExtractedDocument)
 
 
 def field_value(fields: dict[str, FieldValue], name: str) -> Any:
     item = fields.get(name)
     return None if item is None else item.value
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What the rules need to know of one attachment, read now or from the database."""
+
+    filename: str
+    role: str
+    format: str
+    problems: tuple[tuple[str, str], ...]  # (code, message)
+
+
+def doubtful_documents(documents: list[DocumentSummary], *, forms_missing: bool) -> tuple[str, ...]:
+    """The documents a person must read, each with the reason.
+
+    A scan recognised with low confidence, or a legacy file that could not be converted,
+    is never answered automatically. A scan that OCR could not recognise as any form counts
+    too while a form is missing: it may well be that form (a scanned cover letter beside
+    complete forms does not hold the application up).
+    """
+    found: list[str] = []
+    for doc in documents:
+        reasons = [message for code, message in doc.problems if code in DOUBTFUL_PROBLEMS]
+        if not reasons and forms_missing and doc.role == "other" and doc.format in OCR_FORMATS:
+            reasons = ["a scan that OCR could not recognise as either form"]
+        found += [
+            reason if doc.filename in reason else f"{doc.filename}: {reason}" for reason in reasons
+        ]
+    return tuple(found)
 
 
 def _as_date(value: Any) -> date | None:
@@ -46,6 +78,7 @@ def build_facts(
     review_cycle: str | None,
     has_attachments: bool,
     min_confidence: float,
+    doubtful_documents: tuple[str, ...] = (),
 ) -> ApplicationFacts:
     """The facts of one application; ``has_attachments`` counts only real attachments."""
     fields = form.fields
@@ -79,6 +112,7 @@ def build_facts(
         thematic_areas=form.thematic_areas,
         low_confidence_fields=low,
         parser_failed=any(problem.code in NON_FORM_PROBLEMS for problem in form.problems),
+        doubtful_documents=doubtful_documents,
         review_cycle=review_cycle,
     )
 

@@ -14,7 +14,13 @@ from common.clock import utcnow
 from common.settings import Settings
 from db import crud
 from db.models import Application, Document, ExtractedField, FindingRecord, MailMessage
-from intake.facts import areas_as_json, build_facts, field_value
+from intake.facts import (
+    DocumentSummary,
+    areas_as_json,
+    build_facts,
+    doubtful_documents,
+    field_value,
+)
 from intake.model import Attachment, ParsedMessage
 from intake.storage import BlobStore
 from notifications.outbox import draft_for_review, queue_reply
@@ -33,6 +39,11 @@ if TYPE_CHECKING:
 class ParsedAttachment:
     attachment: Attachment
     document: ExtractedDocument
+
+
+def summary(document: ExtractedDocument) -> DocumentSummary:
+    problems = tuple((problem.code, problem.message) for problem in document.problems)
+    return DocumentSummary(document.filename, document.role, document.format, problems)
 
 
 def parse_attachments(
@@ -92,6 +103,10 @@ def record_application(
         review_cycle=cycle,
         has_attachments=bool(real),
         min_confidence=settings.rules.min_field_confidence,
+        doubtful_documents=doubtful_documents(
+            [summary(item.document) for item in real],
+            forms_missing=not (form.has_application_form and form.has_results_framework),
+        ),
     )
     earlier = crud.earlier_applications(
         session=session,

@@ -15,7 +15,7 @@ from common.clock import utcnow
 from common.settings import Settings
 from db import crud
 from db.models import Application, Document, ExtractedField, FindingRecord, MailMessage
-from intake.facts import NON_FORM_PROBLEMS
+from intake.facts import NON_FORM_PROBLEMS, DocumentSummary, doubtful_documents
 from intake.recording import rule_context
 from parsers.model import ANNEX1_FIELDS, ThematicArea
 from parsers.normalise import lookup_state_party
@@ -48,13 +48,24 @@ def facts_of(session: Session, application: Application, settings: Settings) -> 
         )
     ).all()
     known = lookup_state_party(application.state_party) if application.state_party else None
+    has_form = "application_form" in roles
+    has_framework = "results_framework" in roles or bool(application.thematic_areas)
+    summaries = [
+        DocumentSummary(
+            doc.filename,
+            doc.role,
+            doc.format,
+            tuple((str(p.get("code")), str(p.get("message"))) for p in doc.problems),
+        )
+        for doc in real
+    ]
     return ApplicationFacts(
         received_at=application.received_at,
         sender=message.sender,
         recipients=tuple(address.lower() for address in message.recipients or []),
         has_attachments=bool(real),
-        has_application_form="application_form" in roles,
-        has_results_framework="results_framework" in roles or bool(application.thematic_areas),
+        has_application_form=has_form,
+        has_results_framework=has_framework,
         has_prior_assessment="prior_assessment" in roles,
         unrecognised_attachments=bool(real) and "application_form" not in roles,
         state_party=application.state_party,
@@ -76,6 +87,9 @@ def facts_of(session: Session, application: Application, settings: Settings) -> 
         low_confidence_fields=tuple(name for name in low if name not in corrected),
         parser_failed=any(
             problem.get("code") in NON_FORM_PROBLEMS for doc in real for problem in doc.problems
+        ),
+        doubtful_documents=doubtful_documents(
+            summaries, forms_missing=not (has_form and has_framework)
         ),
         review_cycle=application.review_cycle,
     )

@@ -64,6 +64,13 @@ def _low_confidence(evidence: Evidence) -> str | None:
     return f"fields read with low confidence: {', '.join(str(name) for name in fields)}"
 
 
+def _doubtful_documents(evidence: Evidence) -> str | None:
+    documents = evidence.facts.doubtful_documents
+    if not documents or not isinstance(documents, list | tuple):
+        return None
+    return f"a person must read: {'; '.join(str(text) for text in documents)}"
+
+
 def _signature_unverified(evidence: Evidence) -> str | None:
     if not evidence.has("SIGNATURE_UNVERIFIED"):
         return None
@@ -96,6 +103,7 @@ DECISION_TABLE: tuple[Link, ...] = (
     Link("needs_review", _parser_failed),
     Link("needs_review", _rule_broke),
     Link("needs_review", _low_confidence),
+    Link("needs_review", _doubtful_documents),
     Link("needs_review", _signature_unverified),
     Link("needs_review", _form_not_recognised),
     Link("ineligible", _eligibility_errors),

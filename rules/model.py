@@ -54,6 +54,9 @@ class ApplicationFacts:
     thematic_areas: tuple[ThematicArea, ...] = ()
     low_confidence_fields: tuple[str, ...] = ()  # fields read with confidence under threshold
     parser_failed: bool = False  # a document could not be parsed at all
+    # documents a person must read: a scan recognised with low confidence, a legacy format
+    # that could not be converted (each entry says which document and why)
+    doubtful_documents: tuple[str, ...] = ()
     review_cycle: str | None = None
 
 

@@ -65,6 +65,14 @@ def test_needs_review_for_low_confidence_fields() -> None:
     assert decision.reasons[0] == "needs_review: fields read with low confidence: mode, signed"
 
 
+def test_a_document_a_person_must_read_holds_even_a_complete_application() -> None:
+    assert evaluate(mentee(), CTX).status == "complete"
+    doubt = "annex2.pdf: the scan's text was recognised with low confidence (44%)"
+    decision = evaluate(mentee(doubtful_documents=(doubt,)), CTX)
+    assert decision.status == "needs_review"
+    assert decision.reasons[0] == f"needs_review: a person must read: {doubt}"
+
+
 def test_form_missing_with_unrecognised_attachments_needs_review() -> None:
     facts = ApplicationFacts(
         received_at=mentee().received_at,

@@ -81,6 +81,7 @@ FACTS = st.builds(
     thematic_areas=st.lists(AREAS, max_size=5).map(tuple),
     low_confidence_fields=st.lists(st.text(max_size=12), max_size=3).map(tuple),
     parser_failed=st.booleans(),
+    doubtful_documents=st.lists(st.text(max_size=30), max_size=2).map(tuple),
     review_cycle=st.one_of(TEXT, st.from_regex(r"\d{4}-Q[0-5]", fullmatch=True)),
 )
 CONTEXTS = st.builds(
