@@ -82,7 +82,8 @@ class Checkbox:
     """A box: ``state`` True (ticked), False (empty) or None (cannot be told)."""
 
     state: bool | None
-    kind: str = "glyph"  # "content-control", "legacy", "glyph", "pdf-form", "symbol", "scan"
+    # "content-control", "legacy", "glyph", "pdf-form", "symbol", "scan", "drawn"
+    kind: str = "glyph"
     label: str = ""  # the text next to it, filled in by ``Paragraph.checkboxes``
 
 

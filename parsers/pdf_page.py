@@ -25,6 +25,7 @@ _MARK_ANNOTATIONS = {"Ink", "Stamp"}
 _TEXT_ANNOTATIONS = {"FreeText"}
 _TICK_ANNOTATIONS = {"Ink", "Stamp", "FreeText", "Square", "Line", "PolyLine"}
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+_BOX_SIDE = (5.0, 20.0)  # points: the sides of a drawn checkbox
 
 
 @dataclass
@@ -39,6 +40,7 @@ class PageContent:
 
 def read_page(page: Any, placed: list[FormWord]) -> PageContent:
     words = _marked_boxes(_styled(_words(page), page), page) + [_form_word(w) for w in placed]
+    words += _drawn_boxes(words, page)
     words += _annotation_words(page)
     return place_content(float(page.height), words, _marks(page), _find_tables(page))
 
@@ -133,6 +135,59 @@ def _marked_boxes(words: list[Word], page: Any) -> list[Word]:
         if any(_over(shape, word) for shape in shapes):
             marked[n] = replace(word, text="", box=Checkbox(True, "glyph"))
     return marked
+
+
+def _drawn_boxes(words: list[Word], page: Any) -> list[Word]:
+    """Boxes drawn as small squares rather than typed as characters (LibreOffice prints a
+    Word legacy checkbox so): ticked when lines or curves cross it from corner to corner,
+    or a filled shape sits inside it."""
+    squares = [
+        _box(rect)
+        for rect in page.rects
+        if _BOX_SIDE[0] <= rect["x1"] - rect["x0"] <= _BOX_SIDE[1]
+        and abs((rect["x1"] - rect["x0"]) - (rect["bottom"] - rect["top"])) <= 1.5
+    ]
+    if not squares:
+        return []
+    typed = [w for w in words if w.box is not None or GLYPH_STATES.get(w.text) is not None]
+    strokes = [_box(o) for o in list(page.lines) + list(page.curves)]
+    fills = [
+        _box(r) for r in page.rects if r.get("fill") and not _white(r.get("non_stroking_color"))
+    ]
+    found: list[Word] = []
+    for square in dict.fromkeys(squares):  # a square drawn twice is one box
+        middle = ((square[0] + square[2]) / 2, (square[1] + square[3]) / 2)
+        if any(_inside(*middle, (w.x0, w.top, w.x1, w.bottom)) for w in typed):
+            continue  # a frame around a typed box: that box says it
+        ticked = any(_crosses(stroke, square) for stroke in strokes) or any(
+            fill != square and _within(fill, square) for fill in fills
+        )
+        found.append(Word("", *_x_then_y(square), box=Checkbox(ticked, "drawn")))
+    return found
+
+
+def _crosses(stroke: Box, square: Box) -> bool:
+    """A stroke inside the square spanning most of both its width and its height."""
+    width, height = square[2] - square[0], square[3] - square[1]
+    return (
+        _within(stroke, square)
+        and stroke[2] - stroke[0] >= 0.5 * width
+        and stroke[3] - stroke[1] >= 0.5 * height
+    )
+
+
+def _within(inner: Box, outer: Box) -> bool:
+    return (
+        inner[0] >= outer[0] - 1
+        and inner[1] >= outer[1] - 1
+        and inner[2] <= outer[2] + 1
+        and inner[3] <= outer[3] + 1
+    )
+
+
+def _x_then_y(box: Box) -> tuple[float, float, float, float]:
+    """A box (x0, top, x1, bottom) in ``Word``'s order (x0, x1, top, bottom)."""
+    return box[0], box[2], box[1], box[3]
 
 
 def _over(shape: Box, word: Word) -> bool:

@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
@@ -56,24 +57,34 @@ def test_pen_ink_over_a_box_ticks_it(parse):
 def test_wingdings_boxes_in_a_replaced_font(parse, tmp_path):
     """LibreOffice without the Wingdings font writes the ticked box in OpenSymbol, keeping
     the Wingdings character code."""
+    data = _exported(tmp_path, b.filled(mode="offering", sponsorship="No", style="wingdings"))
+    doc = parse("form.pdf", data)
+    assert value(doc, "mode") == "offering"
+    assert value(doc, "sponsorship_required") is False
+
+
+def _exported(tmp_path, document) -> bytes:
+    """The .docx printed to PDF by LibreOffice."""
     require(shutil.which("soffice") is not None, "LibreOffice (libreoffice-writer-nogui)")
     source = tmp_path / "form.docx"
-    source.write_bytes(b.to_bytes(b.filled(mode="offering", sponsorship="No", style="wingdings")))
+    source.write_bytes(b.to_bytes(document))
+    profile = f"-env:UserInstallation={(tmp_path / 'p').as_uri()}"
+    command = ["soffice", "--headless", profile, "--convert-to", "pdf"]
     subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
+        [*command, "--outdir", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
         timeout=120,
     )
-    doc = parse("form.pdf", (tmp_path / "form.pdf").read_bytes())
-    assert value(doc, "mode") == "offering"
-    assert value(doc, "sponsorship_required") is False
+    return (tmp_path / "form.pdf").read_bytes()
+
+
+@pytest.mark.parametrize(("mode", "sponsorship"), [("seeking", "Yes"), ("offering", "No")])
+def test_legacy_checkboxes_printed_as_drawn_squares(parse, tmp_path, mode, sponsorship):
+    """LibreOffice prints a ticked Word legacy checkbox as a square with an X drawn in it
+    (no character at all) and an empty one as ☐."""
+    data = _exported(tmp_path, b.filled(mode=mode, sponsorship=sponsorship, style="legacy"))
+    doc = parse("form.pdf", data)
+    assert doc.format == "pdf-text"
+    assert value(doc, "mode") == mode and value(doc, "mode_ticks") == [mode]
+    assert value(doc, "sponsorship_required") is (sponsorship == "Yes")
