@@ -13,6 +13,11 @@ class MailboxError(MppError):
     """The mailbox could not be reached, signed in to or read; the next poll tries again."""
 
 
+class OAuthError(MailboxError):
+    """No OAuth 2.0 access token: the refresh token was revoked or expired, the client was
+    rejected, or the token endpoint could not be reached. The message says what to do."""
+
+
 class MessageRejected(MppError):
     """A message cannot be parsed as email at all; it is kept raw and shown to staff."""
 

@@ -35,6 +35,7 @@ class MailboxSettings(Section):
     port: int = 993
     security: Literal["ssl", "starttls", "none"] = "ssl"
     username: str = ""
+    auth: Literal["password", "oauth2"] = "password"
     password_env: str = "MPP_IMAP_PASSWORD"
     folder: str = "INBOX"
     processed_folder: str = "Processed"
@@ -45,7 +46,8 @@ class MailboxSettings(Section):
     idle: bool = True
 
     def password(self) -> str:
-        return _secret(self.password_env, required=self.source == "imap")
+        required = self.source == "imap" and self.auth == "password"
+        return _secret(self.password_env, required=required)
 
 
 class NotificationSettings(Section):
@@ -57,6 +59,7 @@ class NotificationSettings(Section):
     smtp_port: int = 587
     smtp_security: Literal["ssl", "starttls", "none"] = "starttls"
     smtp_username: str = ""
+    smtp_auth: Literal["password", "oauth2"] = "password"
     smtp_password_env: str = "MPP_SMTP_PASSWORD"
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     template_dir: str = ""
@@ -68,7 +71,26 @@ class NotificationSettings(Section):
     send_lease_seconds: int = Field(default=300, ge=1)
 
     def smtp_password(self) -> str:
-        return _secret(self.smtp_password_env, required=bool(self.smtp_username))
+        required = bool(self.smtp_username) and self.smtp_auth == "password"
+        return _secret(self.smtp_password_env, required=required)
+
+
+class OAuthSettings(Section):
+    """Used where ``[mailbox] auth`` or ``[notifications] smtp_auth`` is "oauth2"."""
+
+    provider: Literal["microsoft", "google"] = "microsoft"
+    authority: str = ""
+    client_id: str = ""
+    client_secret_env: str = "MPP_OAUTH_CLIENT_SECRET"
+    refresh_token_env: str = "MPP_OAUTH_REFRESH_TOKEN"
+    token_file: str = ""
+    token_url: str = "https://oauth2.googleapis.com/token"
+    scopes: list[str] = []
+    refresh_margin_seconds: float = Field(default=300.0, ge=0)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+    def client_secret(self) -> str:
+        return _secret(self.client_secret_env, required=True, what="the OAuth client secret")
 
 
 class StorageSettings(Section):
@@ -156,6 +178,7 @@ class Settings(Section):
     database: DatabaseSettings = DatabaseSettings()
     mailbox: MailboxSettings = MailboxSettings()
     notifications: NotificationSettings = NotificationSettings()
+    oauth: OAuthSettings = OAuthSettings()
     storage: StorageSettings = StorageSettings()
     programme: ProgrammeSettings = ProgrammeSettings()
     rules: RulesSettings = RulesSettings()
@@ -174,10 +197,10 @@ class Settings(Section):
         return Settings.model_validate(data)
 
 
-def _secret(env_name: str, *, required: bool) -> str:
+def _secret(env_name: str, *, required: bool, what: str = "the password") -> str:
     value = os.environ.get(env_name, "")
     if required and not value:
-        raise ConfigError(f"the environment variable {env_name} (the password) is not set")
+        raise ConfigError(f"the environment variable {env_name} ({what}) is not set")
     return value
 
 

@@ -49,6 +49,7 @@ def make_source(settings: Settings) -> MailboxSource:
         from intake.sources.maildir import MaildirSource
 
         return MaildirSource(cfg.path)
+    from common.oauth import make_token_provider
     from intake.sources.imap import ImapSource
 
     return ImapSource(
@@ -61,6 +62,7 @@ def make_source(settings: Settings) -> MailboxSource:
         processed_folder=cfg.processed_folder,
         attention_folder=cfg.attention_folder,
         timeout=cfg.timeout_seconds,
+        token_provider=make_token_provider(settings) if cfg.auth == "oauth2" else None,
     )
 
 

@@ -46,6 +46,7 @@ class DeliveryReport:
 
 
 def make_transport(settings: Settings) -> Transport:
+    from common.oauth import make_token_provider
     from notifications.transport import FileTransport, SmtpTransport
 
     cfg = settings.notifications
@@ -58,6 +59,7 @@ def make_transport(settings: Settings) -> Transport:
         username=cfg.smtp_username,
         password=cfg.smtp_password(),
         timeout=cfg.smtp_timeout_seconds,
+        token_provider=make_token_provider(settings) if cfg.smtp_auth == "oauth2" else None,
     )
 
 

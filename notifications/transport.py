@@ -11,7 +11,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
-from common.errors import PermanentDeliveryError, TemporaryDeliveryError
+from common.errors import OAuthError, PermanentDeliveryError, TemporaryDeliveryError
+from common.oauth import TokenProvider, xoauth2_string
 from notifications.message import to_wire
 
 Security = Literal["ssl", "starttls", "none"]
@@ -19,7 +20,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
 
 
 class SmtpTransport:
-    """smtplib with SSL or STARTTLS and optional sign-in; 4xx is temporary, 5xx permanent."""
+    """smtplib with SSL or STARTTLS and optional sign-in; 4xx is temporary, 5xx permanent.
+
+    With a token provider it signs in with OAuth 2.0 (AUTH XOAUTH2). A token that cannot be
+    had, or that the server refuses, is a temporary failure: it is mpp's sign-in that is
+    wrong, not the reply, which waits until an operator fixes it.
+    """
 
     def __init__(
         self,
@@ -30,9 +36,11 @@ class SmtpTransport:
         username: str,
         password: str,
         timeout: float = 30.0,
+        token_provider: TokenProvider | None = None,
     ) -> None:
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.timeout = username, password, timeout
+        self.token_provider = token_provider
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "ssl":
@@ -47,7 +55,9 @@ class SmtpTransport:
     def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None:
         try:
             with self._connect() as client:
-                if self.username:
+                if self.token_provider is not None:
+                    self._oauth2_login(client, self.token_provider)
+                elif self.username:
                     client.login(self.username, self.password)
                 refused = client.sendmail(envelope_from, recipients, to_wire(message))
         except smtplib.SMTPRecipientsRefused as exc:
@@ -59,6 +69,25 @@ class SmtpTransport:
             raise TemporaryDeliveryError(f"SMTP server unreachable: {exc}") from exc
         if refused:
             raise _classify(refused)
+
+    def _oauth2_login(self, client: smtplib.SMTP, provider: TokenProvider) -> None:
+        try:
+            initial = xoauth2_string(self.username, provider.access_token())
+        except OAuthError as exc:
+            raise TemporaryDeliveryError(f"SMTP sign-in: {exc}") from None
+        client.ehlo_or_helo_if_needed()
+        try:
+            # A 334 challenge carries the server's JSON error; the answer is an empty line.
+            client.auth(
+                "XOAUTH2",
+                lambda challenge=None: initial if challenge is None else "",
+                initial_response_ok=True,
+            )
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TemporaryDeliveryError(
+                f"SMTP server refused the OAuth 2.0 token for {self.username!r}: "
+                f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            ) from None
 
 
 def _text(value: bytes | str) -> str:

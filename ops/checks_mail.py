@@ -14,6 +14,8 @@ from pathlib import Path
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from common.errors import MppError
+from common.oauth import make_token_provider, xoauth2_string
 from common.settings import MailboxSettings, NotificationSettings, Settings
 from ops.check_result import Check, fail, first_line, ok, warn
 from ops.checks_local import check_folder
@@ -26,7 +28,11 @@ def check_mailbox(settings: Settings) -> list[Check]:
     cfg = settings.mailbox
     if cfg.source == "maildir":
         return [check_folder("maildir", Path(cfg.path), create_hint="the worker creates it")]
-    password = os.environ.get(cfg.password_env, "")
+    password: str | Check = os.environ.get(cfg.password_env, "")
+    if cfg.auth == "oauth2":
+        password = _oauth_token(settings, "imap")
+    if isinstance(password, Check):
+        return [password]
     if not password:
         return [
             fail(
@@ -72,13 +78,21 @@ def _imap_session(
     client: IMAPClient, cfg: MailboxSettings, password: str, where: str
 ) -> list[Check]:
     try:
-        client.login(cfg.username, password)
+        if cfg.auth == "oauth2":
+            client.oauth2_login(cfg.username, password)
+        else:
+            client.login(cfg.username, password)
     except (LoginError, imaplib.IMAP4.error) as exc:
+        secret = (
+            "that the OAuth app may open this mailbox"
+            if cfg.auth == "oauth2"
+            else f"the password in ${cfg.password_env}"
+        )
         return [
             fail(
                 "imap",
                 f"sign-in refused at {where} for {cfg.username!r}: {first_line(exc)}",
-                f"check [mailbox] username and the password in ${cfg.password_env}",
+                f"check [mailbox] username and {secret}",
             )
         ]
     except (*_NETWORK, IMAPClientError) as exc:
@@ -129,7 +143,11 @@ def check_smtp(settings: Settings) -> list[Check]:
             check_folder("outbox", Path(cfg.outbox_dir), create_hint="it is created when needed")
         ]
     where = f"{cfg.smtp_host}:{cfg.smtp_port} ({cfg.smtp_security})"
-    password = os.environ.get(cfg.smtp_password_env, "")
+    password: str | Check = os.environ.get(cfg.smtp_password_env, "")
+    if cfg.smtp_auth == "oauth2":
+        password = _oauth_token(settings, "smtp")
+    if isinstance(password, Check):
+        return [password]
     if cfg.smtp_username and not password:
         return [
             fail(
@@ -145,7 +163,9 @@ def check_smtp(settings: Settings) -> list[Check]:
             fail(
                 "smtp",
                 f"sign-in refused at {where} for {cfg.smtp_username!r}: {exc.smtp_code}",
-                f"check smtp_username and the password in ${cfg.smtp_password_env}",
+                "check smtp_username and that the OAuth app may send as this mailbox"
+                if cfg.smtp_auth == "oauth2"
+                else f"check smtp_username and the password in ${cfg.smtp_password_env}",
             )
         ]
     except (smtplib.SMTPException, *_NETWORK) as exc:
@@ -175,8 +195,22 @@ def _smtp_session(cfg: NotificationSettings, password: str) -> str:
             client.starttls(context=context)
             client.ehlo()
             steps.append("STARTTLS")
-        if cfg.smtp_username:
+        if cfg.smtp_auth == "oauth2":
+            initial = xoauth2_string(cfg.smtp_username, password)
+            client.auth("XOAUTH2", lambda challenge=None: initial if challenge is None else "")
+            steps.append(f"signed in with OAuth 2.0 as {cfg.smtp_username}")
+        elif cfg.smtp_username:
             client.login(cfg.smtp_username, password)
             steps.append(f"signed in as {cfg.smtp_username}")
         client.noop()
     return ", ".join(steps)
+
+
+def _oauth_token(settings: Settings, name: str) -> str | Check:
+    """An access token from [oauth], or the FAIL saying why there is none."""
+    try:
+        provider = make_token_provider(settings)
+        assert provider is not None
+        return provider.access_token()
+    except MppError as exc:
+        return fail(name, f"no OAuth 2.0 access token: {first_line(exc)}", "see [oauth]")

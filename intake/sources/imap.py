@@ -6,7 +6,9 @@ one round trip, whatever the size of the folder); only then does it select the f
 search ``UID n:*`` and filter the answer (the server returns the newest message even when it
 is below n), and fetch new messages in batches with BODY.PEEK[] and INTERNALDATE. After the
 outcome is committed the message is moved (MOVE, else COPY + \\Deleted + UID EXPUNGE). A
-broken connection raises ``MailboxError``; the next call reconnects.
+broken connection raises ``MailboxError``; the next call reconnects. With a token provider
+it signs in with OAuth 2.0 (XOAUTH2), asking the provider for a token at each connection, so a
+reconnection after the token expired uses a fresh one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from imapclient.exceptions import IMAPClientError
 
 from common.clock import as_utc
 from common.errors import MailboxError
+from common.oauth import TokenProvider
 from intake.model import IncomingMessage, Ledger, Outcome
 
 log = logging.getLogger("mpp.imap")
@@ -47,9 +50,11 @@ class ImapSource:
         processed_folder: str = "Processed",
         attention_folder: str = "Needs attention",
         timeout: float = 60.0,
+        token_provider: TokenProvider | None = None,
     ) -> None:
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.timeout = username, password, timeout
+        self.token_provider = token_provider
         self.folder = folder
         self.targets: dict[Outcome, str] = {
             "processed": processed_folder,
@@ -77,9 +82,22 @@ class ImapSource:
         client.normalise_times = False  # keep INTERNALDATE's zone
         if self.security == "starttls":
             client.starttls(context)
-        client.login(self.username, self.password)
+        if self.token_provider is None:
+            client.login(self.username, self.password)
+        else:
+            token = self._token(client)
+            client.oauth2_login(self.username, token)
         self._client = client
         return client
+
+    def _token(self, client: IMAPClient) -> str:
+        assert self.token_provider is not None
+        try:
+            return self.token_provider.access_token()
+        except MailboxError:
+            with contextlib.suppress(*_ERRORS):
+                client.shutdown()
+            raise
 
     def _drop(self) -> None:
         client, self._client = self._client, None
