@@ -136,6 +136,7 @@ class ParserSettings(Section):
     tesseract_command: str = "tesseract"
     conversion_timeout_seconds: float = Field(default=60.0, gt=0)
     libreoffice_command: str = "soffice"
+    message_budget_seconds: float = Field(default=600.0, gt=0)
 
 
 class WorkerSettings(Section):
@@ -172,6 +173,7 @@ class LoggingSettings(Section):
 class WebSettings(Section):
     secret_key_env: str = "MPP_SECRET_KEY"
     session_minutes: int = Field(default=480, ge=1)
+    secure_cookies: bool = False
 
 
 class Settings(Section):

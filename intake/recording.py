@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -25,7 +26,13 @@ from intake.model import Attachment, ParsedMessage
 from intake.storage import BlobStore
 from notifications.outbox import draft_for_review, queue_reply
 from parsers import limits_from_settings, merge_documents, parse_attachment
-from parsers.model import ANNEX1_FIELDS, ExtractedDocument, FieldValue, FormData
+from parsers.model import (
+    ANNEX1_FIELDS,
+    ExtractedDocument,
+    FieldValue,
+    FormData,
+    ParseProblem,
+)
 from parsers.normalise import lookup_state_party
 from rules.cycle import review_cycle
 from rules.decide import evaluate
@@ -49,17 +56,31 @@ def summary(document: ExtractedDocument) -> DocumentSummary:
 def parse_attachments(
     parsed: ParsedMessage, store: BlobStore, settings: Settings
 ) -> list[ParsedAttachment]:
-    """Store every attachment and parse the ones that are not inline pictures."""
+    """Store every attachment and parse the ones that are not inline pictures, until the
+    message's parsing budget is spent: each attachment has its own limits, but a message
+    with hundreds of slow ones must not hold the worker for hours."""
     limits = limits_from_settings(settings.parsers)
+    budget, spent = settings.parsers.message_budget_seconds, 0.0
     results = []
     for attachment in parsed.attachments:
         store.put(attachment.data)
         if attachment.inline:
             document = ExtractedDocument(filename=attachment.filename, role="other")
+        elif spent > budget:
+            document = _not_read(attachment.filename, budget)
         else:
+            started = time.monotonic()
             document = parse_attachment(attachment.filename, attachment.data, limits=limits)
+            spent += time.monotonic() - started
         results.append(ParsedAttachment(attachment, document))
     return results
+
+
+def _not_read(filename: str, budget: float) -> ExtractedDocument:
+    reason = f"not read: the attachments before it used up the message's {budget:g} s of parsing"
+    return ExtractedDocument(
+        filename=filename, role="other", problems=(ParseProblem("PARSE_LIMIT", reason),)
+    )
 
 
 def rule_context(session: Session, settings: Settings, earlier: list[Application]) -> RuleContext:

@@ -85,7 +85,7 @@ def create_app(
         session_cookie=SESSION_COOKIE,
         max_age=settings.web.session_minutes * 60,
         same_site="lax",
-        https_only=False,
+        https_only=settings.web.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)
     return app

@@ -116,3 +116,16 @@ def test_many_failures_from_one_address_lock_every_name(anonymous):
     for number in range(30):
         assert sign_in(anonymous, f"someone-{number}", "guess").status_code == 401
     assert sign_in(anonymous, "reviewer", PASSWORD).status_code == 429
+
+
+def test_behind_https_the_session_cookie_is_marked_secure(site):
+    from web.server import create_app
+
+    cookies = []
+    for secure in (False, True):
+        settings = site.settings.with_overrides(web={"secure_cookies": secure})
+        with TestClient(create_app(settings, site.engine), base_url="https://testserver") as client:
+            response = sign_in(client, "reviewer")
+            assert response.status_code == 303
+            cookies.append(response.headers["set-cookie"].lower())
+    assert "secure" not in cookies[0] and "; secure" in cookies[1]
