@@ -3,13 +3,20 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint audit system-deps clean
+.PHONY: demo test lint audit lock system-deps clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
+
+# The newest versions pyproject.toml allows, pinned for everyone (then `make test`).
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '.[test]'
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze | grep -v '^mpp'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 demo: $(BIN)/.installed
 	$(BIN)/mpp demo
