@@ -105,16 +105,17 @@ def cpu_seconds() -> tuple[float, float]:
 
 
 def _drain(worker, sink: SmtpSink, profile: Path | None) -> RunResult:
-    """Run the worker until a poll finds nothing new."""
+    """Run the worker until a poll finds nothing new and every reply due has been sent (a
+    delivery round sends at most 500)."""
     profiler = _start_profiler(profile)
     outcomes: collections.Counter[str] = collections.Counter()
     started = time.perf_counter()
     while True:
-        poll, _delivery = worker.run_once()
+        poll, delivery = worker.run_once()
         if poll.error:
             print(f"poll error: {poll.error}")
         outcomes.update(result.outcome for result in poll.results)
-        if not poll.results:
+        if not poll.results and not delivery.sent:
             break
     seconds = time.perf_counter() - started
     _stop_profiler(profiler, profile)
