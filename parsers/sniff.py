@@ -29,7 +29,7 @@ def sniff(data: bytes) -> str:
     if not data:
         return "empty"
     head = data[:1024]
-    if b"%PDF-" in head:
+    if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "odt" if _is_odt(head) else "docx-zip"
@@ -39,6 +39,8 @@ def sniff(data: bytes) -> str:
         return "rtf"
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
+    if b"%PDF-" in head:  # PDF readers accept bytes before the header; the magics above win
+        return "pdf"
     if _looks_like_text(data[:65536]):
         return "text"
     return "binary"

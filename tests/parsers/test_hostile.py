@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from parsers import ParseLimits, parse_attachment, sandbox
+from parsers.sniff import sniff
 from tests.parsers import builders as b
 from tests.parsers import pdf_builders as pdf
 
@@ -76,6 +77,15 @@ def test_formats_are_sniffed_not_taken_from_the_name():
     assert as_pdf.format == "docx" and as_pdf.role == "application_form"
     picture = parse_attachment("annex1.docx", b"\x89PNG\r\n\x1a\n" + bytes(100))
     assert _codes(picture) == ["UNSUPPORTED_FORMAT"] and picture.role == "other"
+
+
+def test_a_picture_magic_wins_over_a_pdf_header_further_on():
+    """PDF readers accept bytes before ``%PDF-``, so a PDF is found anywhere in the first
+    kilobyte, but not in a file that starts as something else."""
+    assert sniff(b"\x89PNG\r\n\x1a\n%PDF-1.7" + bytes(50)) == "image"
+    assert sniff(b"PK\x03\x04%PDF-1.7") == "docx-zip"
+    assert sniff(b"\x00" * 20 + pdf.BLANK[:200]) == "pdf"
+    assert sniff(pdf.BLANK) == "pdf"
 
 
 def test_pictures_and_other_attachments_are_other_without_a_problem():
