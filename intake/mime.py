@@ -13,7 +13,7 @@ saying what was wrong. It also fills ``automatic_reason`` and ``is_bounce_or_aut
 from __future__ import annotations
 
 import email
-import email.parser
+import email.feedparser
 import email.policy
 import email.utils
 import hashlib
@@ -89,9 +89,7 @@ def _parse(raw: bytes, limits: MimeLimits, *, headers_only: bool = False) -> Par
     if not raw.strip():
         return _unreadable("the message is empty")
     defects: list[str] = []
-    message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
-        limit_message(raw, limits, defects), headersonly=headers_only
-    )
+    message = _read_mime(limit_message(raw, limits, defects), headers_only=headers_only)
     if not message.keys():
         defects.append("the message has no header lines: it does not look like an email")
     found = PartsFound() if headers_only else collect_parts(message, limits.parts)
@@ -112,6 +110,23 @@ def _parse(raw: bytes, limits: MimeLimits, *, headers_only: bool = False) -> Par
         headers=_selected_headers(message),
         defects=tuple(dict.fromkeys([*defects, *found.defects])),
     )
+
+
+def _read_mime(raw: bytes, *, headers_only: bool) -> Message:
+    """The standard parser, fed in slices: ``BytesParser.parsebytes`` decodes the whole
+    message into one string and reads it through a StringIO, which holds four bytes a
+    character, so a 33 MB message took some 250 MB at its peak; fed in slices it takes the
+    parts' own size. The result is the same."""
+    parser = email.feedparser.BytesFeedParser(policy=email.policy.compat32)
+    if headers_only:
+        parser._set_headersonly()  # type: ignore[attr-defined]  # as BytesParser does
+    view = memoryview(raw)
+    for start in range(0, len(raw), _FEED_SLICE):
+        parser.feed(bytes(view[start : start + _FEED_SLICE]))
+    return parser.close()
+
+
+_FEED_SLICE = 64 * 1024
 
 
 def _sender(message: Message, defects: list[str]) -> tuple[str, str]:

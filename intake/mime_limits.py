@@ -37,9 +37,9 @@ def limit_message(raw: bytes, limits: MimeLimits, defects: list[str]) -> bytes:
 def limit_headers(raw: bytes, limits: MimeLimits, defects: list[str]) -> bytes:
     """Cut over-long header fields and header blocks of the message."""
     end = _HEADER_END.search(raw)
+    if (end.start() if end else len(raw)) <= limits.max_header_field_bytes:
+        return raw  # the usual case, without copying the body
     head, rest = (raw[: end.start()], raw[end.start() :]) if end else (raw, b"")
-    if len(head) <= limits.max_header_field_bytes:
-        return raw
     kept: list[bytes] = []
     size = 0
     for field_bytes in _FIELD_START.split(head):

@@ -26,7 +26,8 @@ class TransportError(Exception):
 
 def write_request(stream: IO[bytes], filename: str, data: bytes, limits: ParseLimits) -> None:
     header = json.dumps({"filename": filename, "limits": asdict(limits)}).encode()
-    stream.write(_HEADER.pack(len(header), len(data)) + header + data)
+    stream.write(_HEADER.pack(len(header), len(data)) + header)
+    stream.write(data)  # not joined to the header: that would copy a large document once more
     stream.flush()
 
 

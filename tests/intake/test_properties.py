@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import binascii
 import unicodedata
+from email.message import Message
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 
 from intake.filenames import MAX_LENGTH, safe_filename
 from intake.mime import parse_message
+from intake.mime_parts import payload_bytes
 from tests.intake.invariants import check_parsed
 from tests.intake.messages import PROGRAMME
 from tests.intake.mutations import SAMPLE_BYTES, mutated_samples
@@ -74,3 +77,23 @@ def test_safe_filename_on_arbitrary_text(name):
     assert not BIDI & set(cleaned)
     assert not cleaned.startswith((".", " ")) and not cleaned.endswith(" ")
     assert safe_filename(cleaned) == cleaned
+
+
+@BUDGET
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet="ABCDabcd0123+/=\r\n é\x00-", max_size=80),
+    )
+)
+def test_base64_read_directly_equals_the_standard_decoding(text):
+    """The shortcut for large attachments gives what ``get_payload(decode=True)`` gives,
+    whenever it takes the payload at all."""
+    part = Message()
+    part["Content-Transfer-Encoding"] = "base64"
+    part.set_payload(text)
+    try:
+        direct = binascii.a2b_base64(text)
+    except (binascii.Error, ValueError):
+        return
+    assert payload_bytes(part) == direct == part.get_payload(decode=True)
