@@ -24,7 +24,7 @@ DOCX_BYTES = 10_000_000
 def large_message(kind: str, *, scale: float = 1.0, seed: int = 7) -> bytes:
     """The cached message: ``kind`` is "scan" or "docx"; ``scale`` shrinks its size (for a
     quick run)."""
-    path = cache_folder(seed) / f"large-{kind}-x{scale:g}.eml"
+    path = cache_folder(seed) / f"large-{kind}-x{scale:g}-a4.eml"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "scan":
@@ -51,7 +51,16 @@ def scanned_pdf(target: int = SCAN_BYTES) -> bytes:
 
 def _pdf(pages: list[Image.Image], quality: int) -> bytes:
     buffer = io.BytesIO()
-    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], quality=quality)
+    # at 300 dpi the pages are A4, as a scanner makes them (Pillow's default of 72 dpi would
+    # make each page over a metre tall)
+    pages[0].save(
+        buffer,
+        format="PDF",
+        save_all=True,
+        append_images=pages[1:],
+        quality=quality,
+        resolution=300.0,
+    )
     return buffer.getvalue()
 
 
