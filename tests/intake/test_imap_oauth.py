@@ -11,10 +11,9 @@ from imapclient.exceptions import LoginError
 
 from common.errors import MailboxError, OAuthError
 from common.oauth import GoogleTokenProvider, MicrosoftTokenProvider, TokenProvider
-from common.settings import Settings
 from intake.sources.imap import ImapSource
 from intake.worker import make_source
-from tests.fixtures.oauth import CLIENT_ID, CLIENT_SECRET
+from tests.fixtures.oauth import CLIENT_ID, CLIENT_SECRET, google_settings
 from tests.intake.memory_ledger import MemoryLedger
 from tests.intake.messages import plain
 
@@ -82,7 +81,9 @@ def test_the_worker_source_signs_in_with_a_google_refresh_token_from_the_setting
     monkeypatch.setenv("X_SECRET", CLIENT_SECRET)
     monkeypatch.setenv("X_REFRESH", token_server.state.new_refresh_token())
     monkeypatch.delenv("MPP_IMAP_PASSWORD", raising=False)
-    settings = Settings().with_overrides(
+    settings = google_settings(
+        tmp_path,
+        token_server,
         mailbox={
             "source": "imap",
             "auth": "oauth2",
@@ -90,14 +91,6 @@ def test_the_worker_source_signs_in_with_a_google_refresh_token_from_the_setting
             "port": oauth_dovecot.port,
             "security": "none",
             "username": oauth_dovecot.user,
-        },
-        oauth={
-            "provider": "google",
-            "client_id": CLIENT_ID,
-            "client_secret_env": "X_SECRET",
-            "refresh_token_env": "X_REFRESH",
-            "token_url": token_server.token_url,
-            "token_file": str(tmp_path / "oauth-token.json"),
         },
     )
     source = make_source(settings)

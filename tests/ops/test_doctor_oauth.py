@@ -4,25 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from common.settings import Settings
 from ops.checks_mail import check_mailbox, check_smtp
-from tests.fixtures.oauth import CLIENT_ID, CLIENT_SECRET
+from tests.fixtures.oauth import CLIENT_SECRET, google_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-def oauth_settings(tmp_path, token_server, **sections: dict) -> Settings:
-    return Settings().with_overrides(
-        oauth={
-            "provider": "google",
-            "client_id": CLIENT_ID,
-            "client_secret_env": "X_SECRET",
-            "refresh_token_env": "X_REFRESH",
-            "token_url": token_server.token_url,
-            "token_file": str(tmp_path / "oauth-token.json"),
-        },
-        **sections,
-    )
 
 
 @pytest.fixture
@@ -43,7 +28,7 @@ def test_the_imap_check_signs_in_with_a_token(tmp_path, oauth_dovecot, token_ser
         "security": "none",
         "username": oauth_dovecot.user,
     }
-    checks = check_mailbox(oauth_settings(tmp_path, token_server, mailbox=mailbox))
+    checks = check_mailbox(google_settings(tmp_path, token_server, mailbox=mailbox))
     assert checks[0].level == "OK" and "signed in" in checks[0].detail
 
 
@@ -56,7 +41,7 @@ def test_the_smtp_check_signs_in_with_a_token(tmp_path, oauth_smtp_server, token
         "smtp_username": token_server.state.user,
         "smtp_auth": "oauth2",
     }
-    (check,) = check_smtp(oauth_settings(tmp_path, token_server, notifications=notifications))
+    (check,) = check_smtp(google_settings(tmp_path, token_server, notifications=notifications))
     assert check.level == "OK" and "OAuth 2.0" in check.detail
     assert oauth_smtp_server.messages == []
 
@@ -68,7 +53,7 @@ def test_a_revoked_refresh_token_fails_the_check_with_what_to_do(
     token_server.state.revoke(revoked)
     monkeypatch.setenv("X_REFRESH", revoked)
     mailbox = {"source": "imap", "auth": "oauth2"}
-    (check,) = check_mailbox(oauth_settings(tmp_path, token_server, mailbox=mailbox))
+    (check,) = check_mailbox(google_settings(tmp_path, token_server, mailbox=mailbox))
     assert check.level == "FAIL"
     assert "revoked" in check.detail and "X_REFRESH" in check.detail
     assert revoked not in check.line()
