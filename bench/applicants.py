@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from rules.text import MONTH_NAMES
+
 STATES_CSV = Path(__file__).resolve().parent.parent / "parsers" / "data" / "states_parties.csv"
 FIRST_NAMES = (
     "Amina Carlos Dmitri Elena Farid Grace Hiroshi Ines Jamal Kofi Leila Mateo Nadia Olga "
@@ -47,19 +49,6 @@ AREA_VALUES = (
     "Guidelines adopted",
     "Seminar",
     "Declarations filed on time",
-)
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
 )
 
 
@@ -116,9 +105,9 @@ def draw_applicant(rng: random.Random, *, pdf_share: float) -> Applicant:
         sponsorship=rng.random() < 0.6,
         justification=_paragraph(rng, rng.randint(3, 16)),
         partner=f"The National Authority of {rng.choice(states()).name}.",
-        timeline=f"We suggest {rng.choice(MONTHS)} 2026 for the first visit.",
+        timeline=f"We suggest {rng.choice(MONTH_NAMES)} 2026 for the first visit.",
         results=_paragraph(rng, rng.randint(1, 5)),
-        sign_date=f"{rng.randint(1, 28)} {rng.choice(MONTHS[:6])} 2025",
+        sign_date=f"{rng.randint(1, 28)} {rng.choice(MONTH_NAMES[:6])} 2025",
         areas=_areas(rng),
         tick_style=rng.choice(TICK_STYLES),
         form_format="pdf" if rng.random() < pdf_share else "docx",

@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.applicants import Applicant, draw_applicant
 from bench.forms import annex1_docx, annex1_pdf, annex2_docx
 
-VERSION = 3  # change when the generator changes: the cache is keyed by it
+VERSION = 4  # change when the generator changes: the cache is keyed by it
 PROGRAMME = "ipb@opcw.org"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

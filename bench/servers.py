@@ -11,28 +11,19 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from db.session import make_engine, migrate
-from tests.fixtures.database import POSTGRES_URL
-from tests.fixtures.dovecot import CONFIG, PASSWORD, USER, Dovecot
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.fixtures.database import postgres_schema
+from tests.fixtures.dovecot import USER, Dovecot, running_dovecot
+from tests.fixtures.net import free_port
 
 
 @contextlib.contextmanager
@@ -40,20 +31,8 @@ def dovecot() -> Iterator[Dovecot]:
     """A throwaway Dovecot on a loopback port with one user and an empty INBOX."""
     if shutil.which("dovecot") is None:
         raise RuntimeError("Dovecot is not installed (Debian package dovecot-imapd)")
-    root = Path(tempfile.mkdtemp(prefix="mpp-bench-dovecot-"))
-    root.chmod(0o755)
-    port = free_port()
-    (root / "dovecot.conf").write_text(CONFIG.format(tmp=root, port=port))
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
-    (root / "mail").mkdir()
-    shutil.chown(root / "mail", "nobody", "nogroup")
-    server = Dovecot(root=root, port=port)
-    server.start()
-    try:
+    with running_dovecot("mpp-bench-dovecot-") as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def append_all(server: Dovecot, messages: list[bytes], folder: str = "INBOX") -> None:
@@ -130,15 +109,6 @@ def smtp_sink() -> Iterator[SmtpSink]:
         controller.stop()
 
 
-def postgres_reachable() -> bool:
-    try:
-        with create_engine(POSTGRES_URL).connect() as connection:
-            connection.execute(text("select 1"))
-        return True
-    except Exception:
-        return False
-
-
 @contextlib.contextmanager
 def database(kind: str, folder: Path) -> Iterator[tuple[str, Engine]]:
     """(url, migrated engine) of a fresh SQLite file or a fresh PostgreSQL schema."""
@@ -151,17 +121,10 @@ def database(kind: str, folder: Path) -> Iterator[tuple[str, Engine]]:
         finally:
             engine.dispose()
         return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'create schema "{schema}"'))
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-        yield url, engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'drop schema "{schema}" cascade'))
-        admin.dispose()
+    with postgres_schema("bench") as url:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            yield url, engine
+        finally:
+            engine.dispose()

@@ -12,9 +12,7 @@ where a file is written.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,15 +54,3 @@ def stored_files(storage: Path) -> Iterator[tuple[str, str, Path]]:
             for path in sorted(prefix.iterdir()):
                 if _STORED_NAME.fullmatch(path.name) and path.is_file():
                     yield kind, path.name, path
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

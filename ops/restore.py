@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from common.errors import MppError
 from db.session import alembic_config, migrate
+from intake.storage import write_atomically
 from ops import archive
 from ops.tables import insert_rows, reflect_tables
 
@@ -243,5 +244,5 @@ def _restore_files(
         member = members[archive.file_member(kind, name)]
         with _open(tar, member) as handle:
             data = handle.read()
-        archive.write_atomically(storage / kind / name[:2] / name, data)
+        write_atomically(storage / kind / name[:2] / name, data)
         report.files += 1

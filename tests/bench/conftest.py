@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from bench.servers import postgres_reachable
 from tests.fixtures.ci import require
+from tests.fixtures.database import postgres_reachable
 
 
 @pytest.fixture(scope="session", autouse=True)

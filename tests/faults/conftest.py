@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from db.session import make_engine, migrate
 from tests.fixtures.ci import require
-from tests.fixtures.database import POSTGRES_URL, _postgres_reachable
+from tests.fixtures.database import POSTGRES_URL, postgres_reachable
 from tests.fixtures.net import free_port
 from tests.fixtures.smtp import SmtpRecorder
 
@@ -21,7 +21,7 @@ from tests.fixtures.smtp import SmtpRecorder
 def restart_safe_postgres_url() -> Iterator[str]:
     """Like ``postgres_url``, for a test that restarts the server: the schema is dropped on a
     connection opened after the restart."""
-    require(_postgres_reachable(), "PostgreSQL on 127.0.0.1:5432 (database test)")
+    require(postgres_reachable(), "PostgreSQL on 127.0.0.1:5432 (database test)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     _admin(f'create schema "{schema}"')
     yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"

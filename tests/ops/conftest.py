@@ -16,19 +16,7 @@ from db.session import make_engine, migrate
 from intake.model import IncomingMessage
 from intake.pipeline import ProcessResult, make_context, process_message
 from intake.storage import sha256_hex
-
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = sorted((REPO / "samples").glob("*.eml"))
-
-
-def make_settings(tmp_path: Path, db_url: str, **overrides: dict) -> Settings:
-    base = Settings().with_overrides(
-        database={"url": db_url},
-        storage={"path": str(tmp_path / "data")},
-        notifications={"transport": "file", "outbox_dir": str(tmp_path / "outbox")},
-        mailbox={"path": str(tmp_path / "maildir")},
-    )
-    return base.with_overrides(**overrides) if overrides else base
+from tests.pipeline.helpers import make_settings
 
 
 @pytest.fixture

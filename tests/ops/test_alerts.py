@@ -15,7 +15,7 @@ from db.session import make_engine, session_scope
 from intake.worker import Worker
 from notifications.transport import FileTransport
 from ops.alerts import check_and_notify, current_alert
-from tests.ops.conftest import make_settings
+from tests.pipeline.helpers import make_settings
 
 STAFF = "ops-team@opcw.org"
 THRESHOLD = 3.0  # seconds polling must fail before staff are emailed

@@ -19,7 +19,8 @@ from ops.archive import stored_files
 from ops.backup import create_backup
 from ops.restore import BackupDamaged, restore_backup
 from ops.tables import iter_rows, reflect_tables
-from tests.ops.conftest import SAMPLES, ingest, make_settings
+from tests.ops.conftest import ingest
+from tests.pipeline.helpers import SAMPLES, make_settings
 
 
 def snapshot(engine: Engine) -> dict[str, list[dict]]:

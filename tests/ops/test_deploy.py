@@ -17,7 +17,7 @@ from cli.main import build_parser
 from common.settings import Settings
 from db.session import make_engine, migrate
 from tests.fixtures.ci import require
-from tests.fixtures.database import POSTGRES_URL, _postgres_reachable
+from tests.fixtures.database import POSTGRES_URL, postgres_reachable
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 HARDENING = {
@@ -95,7 +95,7 @@ def test_secrets_example_names_the_variables_the_settings_read():
 
 @pytest.mark.postgres
 def test_postgres_sql_gives_a_role_that_can_migrate():
-    require(_postgres_reachable() and shutil.which("psql") is not None, "PostgreSQL and psql")
+    require(postgres_reachable() and shutil.which("psql") is not None, "PostgreSQL and psql")
     name = f"mpp_t{uuid.uuid4().hex[:10]}"
     sql = re.sub(r"\bmpp\b", name, (DEPLOY / "postgres.sql").read_text())
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")

@@ -14,8 +14,8 @@ from ops.checks_local import check_storage, check_templates, open_database
 from ops.checks_mail import check_mailbox, check_smtp
 from ops.doctor import run_checks
 from tests.fixtures.net import free_port
-from tests.ops.conftest import make_settings
 from tests.ops.test_alerts import imap_settings
+from tests.pipeline.helpers import make_settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "notifications" / "templates"
 

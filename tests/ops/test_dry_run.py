@@ -11,8 +11,8 @@ from db.models import MailMessage, Notification
 from intake.worker import Worker
 from notifications.transport import SmtpTransport
 from ops.dry_run import dry_run_notice, held_back
-from tests.ops.conftest import SAMPLES, make_settings
 from tests.ops.test_alerts import imap_settings
+from tests.pipeline.helpers import SAMPLES, make_settings
 
 
 def smtp(smtp_server) -> SmtpTransport:

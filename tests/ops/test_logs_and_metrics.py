@@ -14,7 +14,8 @@ from cli.main import main
 from common.settings import Settings
 from ops.logging_json import configure_logging
 from ops.metrics import render_metrics
-from tests.ops.conftest import SAMPLES, ingest
+from tests.ops.conftest import ingest
+from tests.pipeline.helpers import SAMPLES
 
 SAMPLE_LINE = re.compile(r'^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+]+$')
 

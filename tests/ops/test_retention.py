@@ -22,7 +22,8 @@ from db.models_staff import Partnership
 from db.session import session_scope
 from intake.storage import BlobStore
 from ops.retention import purge
-from tests.ops.conftest import SAMPLES, ingest, make_settings, references
+from tests.ops.conftest import ingest, references
+from tests.pipeline.helpers import SAMPLES, make_settings
 
 OLD, RECENT = utcnow() - timedelta(days=400), utcnow() - timedelta(days=10)
 
