@@ -3,27 +3,38 @@
 
 Dovecot is started the way the tests start it (``tests.fixtures.dovecot``); a mailbox can be
 filled over IMAP APPEND or, for very many messages, written straight into the Maildir that
-Dovecot serves.
+Dovecot serves. The SMTP server runs in a process of its own (``bench.smtp_sink_process``),
+like a real SMTP server, so that its work is not counted as the worker's; a thread here reads
+what it receives into ``SmtpSink.replies``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import PIPE
+from typing import IO
 
-from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 
 from db.session import make_engine, migrate
 from tests.fixtures.database import postgres_schema
 from tests.fixtures.dovecot import USER, Dovecot, running_dovecot
 from tests.fixtures.net import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
@@ -68,7 +79,8 @@ class Reply:
 
 @dataclass
 class SmtpSink:
-    """Keeps the time, recipients and In-Reply-To of every message it receives."""
+    """Keeps the time, recipients and In-Reply-To of every message the SMTP server receives;
+    ``arrived`` is notified on each."""
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -79,34 +91,76 @@ class SmtpSink:
     def __post_init__(self) -> None:
         self.arrived = threading.Condition(self.lock)
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        content: bytes = envelope.content  # type: ignore[attr-defined]
-        head = content.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-        in_reply_to = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in head.splitlines()
-                if line.lower().startswith("in-reply-to:")
-            ),
-            "",
-        )
-        with self.arrived:
-            self.replies.append(
-                Reply(time.monotonic(), list(envelope.rcpt_tos), in_reply_to)  # type: ignore[attr-defined]
+    def read(self, lines: IO[str]) -> None:
+        """Add a reply for each JSON line of the server, until its output ends."""
+        for line in lines:
+            record = json.loads(line)
+            reply = Reply(
+                float(record["received_at"]),
+                [str(recipient) for recipient in record["recipients"]],
+                str(record["in_reply_to"]),
             )
-            self.arrived.notify_all()
-        return "250 Message accepted for delivery"
+            with self.arrived:
+                self.replies.append(reply)
+                self.arrived.notify_all()
 
 
 @contextlib.contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
+def smtp_sink(timeout: float = 10.0) -> Iterator[SmtpSink]:
+    """An SMTP server on a loopback port, in a process of its own, and the sink of what it
+    receives; the server is stopped on exit."""
     sink = SmtpSink(port=free_port())
-    controller = Controller(sink, hostname=sink.host, port=sink.port)
-    controller.start()
-    try:
-        yield sink
-    finally:
-        controller.stop()
+    command = [sys.executable, "-m", "bench.smtp_sink_process", "--host", sink.host]
+    command += ["--port", str(sink.port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with (
+        tempfile.TemporaryFile("w+") as errors,
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=PIPE, stdout=PIPE, stderr=errors, text=True
+        ) as launcher,
+    ):
+        assert launcher.stdout is not None
+        first = launcher.stdout.readline().strip()  # the server's process id
+        launcher.wait()
+        server_pid = int(first) if first.isdigit() else None
+        reader = threading.Thread(
+            target=sink.read, args=(launcher.stdout,), name="smtp-sink-reader", daemon=True
+        )
+        try:
+            problem = _not_serving(sink, server_pid, timeout)
+            if problem:
+                errors.seek(0)
+                raise RuntimeError(f"{problem}; its stderr:\n{errors.read()}")
+            reader.start()
+            yield sink
+        finally:
+            if server_pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(server_pid, signal.SIGTERM)
+            if reader.is_alive():
+                reader.join(timeout)  # it ends with the server's output
+
+
+def _not_serving(sink: SmtpSink, server_pid: int | None, timeout: float) -> str | None:
+    """None once the server greets a connection on its port; why not if it has ended, or
+    after ``timeout`` seconds."""
+    if server_pid is None:
+        return "the SMTP sink process did not start"
+    ends = time.monotonic() + timeout
+    while True:
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection((sink.host, sink.port), timeout=1.0) as connection,
+        ):
+            connection.recv(1024)  # its greeting
+            return None
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            return "the SMTP sink process ended"
+        if time.monotonic() > ends:
+            return f"the SMTP sink accepts no connection on port {sink.port} after {timeout} s"
+        time.sleep(0.05)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -54,7 +55,8 @@ def ingest(args: argparse.Namespace) -> int:
             f"{path.name}: {result.outcome} {result.reference or ''} {result.status or ''}".rstrip()
         )
     if not args.no_send:
-        report = deliver_due(app.engine, make_transport(app.settings), app.settings)
+        with closing(make_transport(app.settings)) as transport:
+            report = deliver_due(app.engine, transport, app.settings)
         print(
             f"replies sent: {len(report.sent)}, retrying: {len(report.retrying)}, "
             f"failed: {len(report.failed)}"
@@ -250,8 +252,9 @@ def alerts(args: argparse.Namespace) -> int:
 
     app = open_app(args.config, verbose=args.verbose)
     if args.notify:
-        for sent in check_and_notify(app.engine, app.settings, make_transport(app.settings)):
-            print(f"sent: {sent}")
+        with closing(make_transport(app.settings)) as transport:
+            for sent in check_and_notify(app.engine, app.settings, transport):
+                print(f"sent: {sent}")
     alert = current_alert(app.engine, app.settings)
     print(alert or "no alert")
     return 1 if alert else 0

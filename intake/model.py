@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
@@ -26,6 +26,9 @@ class IncomingMessage:
     uid: int | None = None
 
 
+Move = tuple[IncomingMessage, Outcome]  # a finished message and the folder it goes to
+
+
 @runtime_checkable
 class Ledger(Protocol):
     """What a source asks the database: which messages are already taken."""
@@ -47,8 +50,10 @@ class MailboxSource(Protocol):
         """Yield messages not yet taken, oldest first, without marking anything as read."""
         ...
 
-    def settle(self, message: IncomingMessage, outcome: Outcome) -> None:
-        """After the outcome is committed: move the message to the processed or attention folder."""
+    def settle(self, moves: Sequence[Move]) -> None:
+        """After their outcomes are committed: move each message to the processed or attention
+        folder, as few commands as the mailbox allows. Moving a message that is no longer in
+        the inbox does nothing, so an interrupted batch can be moved again."""
         ...
 
     def close(self) -> None: ...

@@ -1,4 +1,5 @@
-"""The worker: one ``run_once`` step (poll, process, settle, deliver) on an APScheduler interval.
+"""The worker: one ``run_once`` step (poll, process, settle; deliver beside them) on an
+APScheduler interval.
 
 Each message is handled inside its own guard (``process_message`` never raises); a failing
 poll or delivery is logged and recorded on the heartbeat, and the next run tries again.
@@ -13,7 +14,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -25,7 +26,7 @@ from common.errors import MppError
 from common.settings import Settings
 from db.models import WorkerHeartbeat
 from db.session import session_scope
-from intake.model import IncomingMessage, MailboxSource
+from intake.model import IncomingMessage, MailboxSource, Move, Outcome
 from intake.pipeline import (
     PipelineContext,
     PreparedMessage,
@@ -35,12 +36,18 @@ from intake.pipeline import (
     read_message,
     record_message,
 )
-from notifications.delivery import DeliveryReport, Transport, deliver_due, make_transport
+from notifications.delivery import (
+    DeliveryReport,
+    SendOutcome,
+    Transport,
+    deliver_due,
+    make_transport,
+)
 from ops.alerts import check_and_notify
 
 log = logging.getLogger("mpp.worker")
 
-MARK_MOVED_EVERY = 16  # moves recorded in the ledger together, in one commit
+MOVE_EVERY = 16  # finished messages moved together: one IMAP command, one ledger commit
 
 
 def make_source(settings: Settings) -> MailboxSource:
@@ -94,8 +101,10 @@ class Worker:
         self.transport = transport or make_transport(settings)
         self.read_ahead = min(4, os.cpu_count() or 1) if read_ahead is None else read_ahead
         self.stopping = threading.Event()
+        self._recorded = threading.Event()  # set when the poll records a message
+        self._unrecorded: list[SendOutcome] = []  # sent, but the database was away
         self._left_unmoved = False  # a move failed: finished messages wait in the mailbox
-        self._moved: list[int] = []  # moved messages not yet marked so in the ledger
+        self._to_move: list[tuple[Move, int]] = []  # committed, not yet moved: (move, row id)
         self._resettle_due = 0.0  # time.monotonic() of the next look for unmoved messages
         self._running = threading.Lock()
         self._scheduler: BlockingScheduler | None = None
@@ -141,36 +150,43 @@ class Worker:
             finally:  # the messages claimed are finished even when the poll fails
                 while pending:
                     self._finish(*pending.popleft(), report)
-                self._mark_moved()
+                self._move_finished()
 
     def _finish(
         self, incoming: IncomingMessage, prepared: Future[PreparedMessage], report: PollReport
     ) -> None:
         result = record_message(prepared.result(), self.ctx)
         report.results.append(result)
+        self._recorded.set()  # a reply may be due: wake the delivery thread
         self._settle(incoming, result, report)
 
     def _settle(self, incoming: IncomingMessage, result: ProcessResult, report: PollReport) -> None:
+        """Queue a committed message for the next batch move. The first message of a poll is
+        moved at once, so a folder that refuses moves is known before more are taken."""
         if result.outcome == "skipped" or result.message_row_id is None:
             return
         if self.settings.worker.dry_run:
             return  # moved by the first poll after dry run is switched off
-        try:
-            self.source.settle(incoming, result.settle_as)
-        except MppError as exc:
-            log.warning("could not move %s yet: %s", incoming.source_key, exc)
-            self._left_unmoved = True
-            return
-        self._moved.append(result.message_row_id)
-        if len(self._moved) >= MARK_MOVED_EVERY or len(report.results) == 1:
-            self._mark_moved()
+        light = replace(incoming, raw=b"")  # a batch must not hold the messages' bytes
+        self._to_move.append(((light, result.settle_as), result.message_row_id))
+        if len(self._to_move) >= MOVE_EVERY or len(report.results) == 1:
+            self._move_finished()
 
-    def _mark_moved(self) -> None:
-        """Record the moves made since the last time, in one commit. Until then a moved
-        message still counts as unmoved: after a crash it is moved again, which finds
-        nothing to move."""
-        moved, self._moved = self._moved, []
-        self.ctx.ledger.mark_settled(*moved)
+    def _move_finished(self) -> str | None:
+        """Move the messages queued, then record the moves in one commit; the error, if the
+        move failed. Until the commit a moved message still counts as unmoved: after a crash
+        it is moved again, which finds nothing to move."""
+        batch, self._to_move = self._to_move, []
+        if not batch:
+            return None
+        try:
+            self.source.settle([move for move, _ in batch])
+        except MppError as exc:
+            log.warning("could not move %d finished messages yet: %s", len(batch), exc)
+            self._left_unmoved = True
+            return f"could not move finished messages: {exc}"
+        self.ctx.ledger.mark_settled(*(row_id for _, row_id in batch))
+        return None
 
     def _resettle(self) -> str | None:
         """Move messages whose outcome was committed but whose move was interrupted.
@@ -186,8 +202,9 @@ class Worker:
             return None
         self._left_unmoved = False
         self._resettle_due = now + min(60.0, self.ctx.ledger.lease.total_seconds() / 2)
-        prefix = self.source_prefix()
-        for row in self.ctx.ledger.unsettled(prefix=prefix, worker_id=self.ctx.worker_id):
+        for row in self.ctx.ledger.unsettled(
+            prefix=self.source_prefix(), worker_id=self.ctx.worker_id
+        ):
             incoming = IncomingMessage(
                 source_key=row.source_key,
                 raw=b"",
@@ -196,36 +213,62 @@ class Worker:
                 uidvalidity=row.uidvalidity,
                 uid=row.uid,
             )
-            try:
-                self.source.settle(incoming, "attention" if row.state == "failed" else "processed")
-            except MppError as exc:
-                log.warning("could not move %s yet: %s", row.source_key, exc)
-                self._left_unmoved = True
-                return f"could not move finished messages: {exc}"
             assert row.id is not None
-            self.ctx.ledger.mark_settled(row.id)
-        return None
+            outcome: Outcome = "attention" if row.state == "failed" else "processed"
+            self._to_move.append(((incoming, outcome), row.id))
+        return self._move_finished()
 
     def source_prefix(self) -> str:
         return "imap:" if self.settings.mailbox.source == "imap" else "maildir:"
 
-    def deliver_once(self) -> DeliveryReport:
-        started = time.monotonic()
+    def deliver_once(self, *, until: threading.Event | None = None) -> DeliveryReport:
+        """Send every reply that is due. With ``until``, from a thread beside the poll: send
+        what the poll queues each time it records a message, until ``until`` is set, then
+        once more. One SMTP connection and one heartbeat for the whole, timed by the rounds
+        alone."""
+        report, busy, error = DeliveryReport(), 0.0, None
         try:
-            report = deliver_due(self.engine, self.transport, self.settings)
+            while until is not None and not until.is_set():
+                self._recorded.wait()
+                self._recorded.clear()
+                if not until.is_set():
+                    busy += self._deliver_round(report)
+            busy += self._deliver_round(report)
         except Exception as exc:
             log.exception("delivery failed")
-            self._heartbeat("deliver", repr(exc), time.monotonic() - started)
-            return DeliveryReport()
-        self._heartbeat("deliver", None, time.monotonic() - started)
+            error = repr(exc)
+        finally:
+            self.transport.close()
+        self._heartbeat("deliver", error, busy)
         return report
 
+    def _deliver_round(self, report: DeliveryReport) -> float:
+        started = time.monotonic()
+        report.add(
+            deliver_due(self.engine, self.transport, self.settings, unrecorded=self._unrecorded)
+        )
+        return time.monotonic() - started
+
     def run_once(self) -> tuple[PollReport, DeliveryReport]:
-        """One poll, one delivery round, then the alert check (which emails staff when
-        polling or sending has failed for too long, once, and again when it recovers)."""
+        """One poll with replies delivered beside it, then the alert check (which emails
+        staff when polling or sending has failed for too long, once, and again when it
+        recovers). Replies go out while the next messages are read and recorded, so sending
+        is off the recording thread's path; the delivery thread writes its own rows only."""
         with self._running:
-            poll, delivery = self.poll_once(), self.deliver_once()
-            check_and_notify(self.engine, self.settings, self.transport)
+            poll_done = threading.Event()
+            self._recorded.clear()
+            with ThreadPoolExecutor(1, thread_name_prefix="deliver") as pool:
+                delivering = pool.submit(self.deliver_once, until=poll_done)
+                try:
+                    poll = self.poll_once()
+                finally:
+                    poll_done.set()
+                    self._recorded.set()
+                delivery = delivering.result()
+            try:
+                check_and_notify(self.engine, self.settings, self.transport)
+            finally:
+                self.transport.close()
             return poll, delivery
 
     def _heartbeat(self, name: str, error: str | None, seconds: float) -> None:

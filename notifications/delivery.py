@@ -35,7 +35,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class Transport(Protocol):
+    """Sends built replies. A transport may keep its connection between replies: whoever
+    makes one closes it when done."""
+
     def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -43,6 +48,11 @@ class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -63,19 +73,47 @@ def make_transport(settings: Settings) -> Transport:
     )
 
 
-def deliver_due(engine: Engine, transport: Transport, settings: Settings) -> DeliveryReport:
+@dataclass(frozen=True)
+class SendOutcome:
+    """What became of one attempt: sent (``retry`` None), to retry, or failed for good."""
+
+    notification_id: int
+    retry: bool | None = None
+    error: str | None = None
+
+
+def deliver_due(
+    engine: Engine,
+    transport: Transport,
+    settings: Settings,
+    *,
+    unrecorded: list[SendOutcome] | None = None,
+) -> DeliveryReport:
     """Send every reply that is due now; one failure does not stop the others.
 
-    In dry run (``[worker] dry_run``) nothing is sent: replies stay queued until it is off.
+    ``unrecorded`` keeps, between rounds, the outcomes the database could not be told
+    (it went away after the SMTP server had taken a reply): they are recorded first at
+    the next round, so a reply sent during an outage is not sent again when its claim
+    runs out. In dry run (``[worker] dry_run``) nothing is sent: replies stay queued.
     """
     report = DeliveryReport()
     if settings.worker.dry_run:
         return report
     cfg = settings.notifications
+    pending = unrecorded if unrecorded is not None else []
+    while pending:
+        _record(engine, pending[0], cfg, report)
+        pending.pop(0)
     for notification_id in _due_ids(engine, cfg):
         notification = _claim(engine, notification_id, cfg)
-        if notification is not None:
-            _send_one(engine, transport, notification, cfg, report)
+        if notification is None:
+            continue
+        outcome = _send_one(transport, notification, cfg)
+        try:
+            _record(engine, outcome, cfg, report)
+        except Exception:
+            pending.append(outcome)
+            raise
     return report
 
 
@@ -100,68 +138,55 @@ def _due_clause(now: datetime, stale: datetime) -> ColumnElement[bool]:
 
 
 def _claim(engine: Engine, notification_id: int, cfg: NotificationSettings) -> Notification | None:
+    """The reply, marked as being sent, if it is still due; its commit is the last database
+    step before sending (the row comes back with the UPDATE)."""
     now = utcnow()
     stale = now - timedelta(seconds=cfg.send_lease_seconds)
     with Session(engine, expire_on_commit=False) as session:
-        result = session.execute(
+        claimed = session.scalars(
             update(Notification)
             .where(col(Notification.id) == notification_id, _due_clause(now, stale))
             .values(status="sending", claimed_at=now)
-        )
+            .returning(Notification)
+        ).one_or_none()
         session.commit()
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        return session.get(Notification, notification_id)
+        return claimed
 
 
 def _send_one(
-    engine: Engine,
-    transport: Transport,
-    notification: Notification,
-    cfg: NotificationSettings,
-    report: DeliveryReport,
-) -> None:
+    transport: Transport, notification: Notification, cfg: NotificationSettings
+) -> SendOutcome:
     assert notification.id is not None
     try:
         message = build_message(notification, cfg)
         transport.send(message, envelope_from=cfg.from_address, recipients=list(notification.to))
     except TemporaryDeliveryError as exc:
-        _record(engine, notification.id, retry=True, error=str(exc), cfg=cfg, report=report)
+        return SendOutcome(notification.id, retry=True, error=str(exc))
     except PermanentDeliveryError as exc:
-        _record(engine, notification.id, retry=False, error=str(exc), cfg=cfg, report=report)
+        return SendOutcome(notification.id, retry=False, error=str(exc))
     except Exception as exc:
         log.exception("reply %s could not be built or sent", notification.id)
-        _record(engine, notification.id, retry=False, error=repr(exc), cfg=cfg, report=report)
-    else:
-        _record(engine, notification.id, retry=None, error=None, cfg=cfg, report=report)
+        return SendOutcome(notification.id, retry=False, error=repr(exc))
+    return SendOutcome(notification.id)
 
 
 def _record(
-    engine: Engine,
-    notification_id: int,
-    *,
-    retry: bool | None,
-    error: str | None,
-    cfg: NotificationSettings,
-    report: DeliveryReport,
+    engine: Engine, outcome: SendOutcome, cfg: NotificationSettings, report: DeliveryReport
 ) -> None:
-    now = utcnow()
+    now, notification_id = utcnow(), outcome.notification_id
     with session_scope(engine) as session:
         row = session.get_one(Notification, notification_id)
         row.claimed_at = None
-        if retry is None:
+        if outcome.retry is None:
             row.status, row.sent_at = "sent", now
-            report.sent.append(notification_id)
         else:
             row.attempts += 1
-            row.last_error = (error or "")[:4000]
-            if retry and row.attempts < cfg.max_attempts:
+            row.last_error = (outcome.error or "")[:4000]
+            if outcome.retry and row.attempts < cfg.max_attempts:
                 row.status = "pending"
                 row.next_attempt_at = now + backoff(row.attempts, cfg)
-                report.retrying.append(notification_id)
             else:
                 row.status = "failed"
-                report.failed.append(notification_id)
         crud.audit(
             session,
             actor="worker",
@@ -170,19 +195,20 @@ def _record(
             action=row.status,
             detail={"attempts": row.attempts, "error": row.last_error},
         )
-        log.info(
-            "reply %s: %s %s",
-            notification_id,
-            row.status,
-            row.last_error or "",
-            extra={
-                "event": "reply",
-                "notification_id": notification_id,
-                "application_id": row.application_id,
-                "kind": row.kind,
-                "status": row.status,
-            },
-        )
+        status = row.status
+        extra = {
+            "event": "reply",
+            "notification_id": notification_id,
+            "application_id": row.application_id,
+            "kind": row.kind,
+            "status": status,
+        }
+        error = row.last_error or ""
+    if status == "sent":
+        report.sent.append(notification_id)
+    else:
+        (report.retrying if status == "pending" else report.failed).append(notification_id)
+    log.info("reply %s: %s %s", notification_id, status, error, extra=extra)
 
 
 def backoff(attempts: int, cfg: NotificationSettings) -> timedelta:

@@ -6,21 +6,27 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
 from common.errors import OAuthError, PermanentDeliveryError, TemporaryDeliveryError
 from common.oauth import TokenProvider, xoauth2_string
+from intake.storage import write_atomically
 from notifications.message import to_wire
 
 Security = Literal["ssl", "starttls", "none"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
+IDLE_CHECK_SECONDS = 5.0  # a connection unused this long is checked with NOOP before a reply
 
 
 class SmtpTransport:
     """smtplib with SSL or STARTTLS and optional sign-in; 4xx is temporary, 5xx permanent.
+
+    One connection serves the replies of a delivery round, back to back, and ``close`` ends
+    it. A connection left unused for a while is checked with NOOP before the next reply, and
+    opened again if the server has closed it; any failure drops it.
 
     With a token provider it signs in with OAuth 2.0 (AUTH XOAUTH2). A token that cannot be
     had, or that the server refuses, is a temporary failure: it is mpp's sign-in that is
@@ -41,34 +47,72 @@ class SmtpTransport:
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.timeout = username, password, timeout
         self.token_provider = token_provider
+        self._client: smtplib.SMTP | None = None
+        self._last_used = 0.0  # time.monotonic() of the last reply on the connection
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "ssl":
-            return smtplib.SMTP_SSL(
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
                 self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
             )
-        client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        if self.security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+        try:
+            if self.token_provider is not None:
+                self._oauth2_login(client, self.token_provider)
+            elif self.username:
+                client.login(self.username, self.password)
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _session(self) -> smtplib.SMTP:
+        """The open connection, or a new one when there is none or the server closed it."""
+        client = self._client
+        if client is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            try:
+                alive = client.noop()[0] == 250
+            except (OSError, smtplib.SMTPException):
+                alive = False
+            if not alive:
+                self.close()
+                client = None
+        if client is None:
+            client = self._client = self._connect()
         return client
 
     def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None:
         try:
-            with self._connect() as client:
-                if self.token_provider is not None:
-                    self._oauth2_login(client, self.token_provider)
-                elif self.username:
-                    client.login(self.username, self.password)
-                refused = client.sendmail(envelope_from, recipients, to_wire(message))
+            refused = self._session().sendmail(envelope_from, recipients, to_wire(message))
         except smtplib.SMTPRecipientsRefused as exc:
+            self.close()
             raise _classify(exc.recipients) from exc
         except smtplib.SMTPResponseException as exc:
+            self.close()
             kind = PermanentDeliveryError if 500 <= exc.smtp_code < 600 else TemporaryDeliveryError
             raise kind(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+            self.close()
             raise TemporaryDeliveryError(f"SMTP server unreachable: {exc}") from exc
+        except BaseException:
+            self.close()
+            raise
+        self._last_used = time.monotonic()
         if refused:
             raise _classify(refused)
+
+    def close(self) -> None:
+        """End the connection (QUIT), if one is open."""
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
 
     def _oauth2_login(self, client: smtplib.SMTP, provider: TokenProvider) -> None:
         try:
@@ -113,13 +157,11 @@ class FileTransport:
         return self.folder / f"{name[:200]}.eml"
 
     def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.path_for(message)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(to_wire(message))
-            os.replace(tmp, target)
+            write_atomically(target, to_wire(message))
         except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise TemporaryDeliveryError(f"could not write {target}: {exc}") from exc
+
+    def close(self) -> None:
+        return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from contextlib import closing
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -188,7 +189,8 @@ def send(request: Request, reference: str, reply_id: int) -> Response:
 def deliver_now(state: WebState, reply_id: int) -> tuple[str, str]:
     """Deliver the outbox at once; the worker retries whatever is left."""
     try:
-        report = deliver_due(state.engine, state.make_transport(state.settings), state.settings)
+        with closing(state.make_transport(state.settings)) as transport:
+            report = deliver_due(state.engine, transport, state.settings)
     except MppError as exc:
         log.warning("delivery from the web interface failed: %s", exc)
         return f"Queued; the worker will send it ({exc}).", "warn"

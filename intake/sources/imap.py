@@ -5,10 +5,10 @@ folder's STATUS and compares UIDNEXT with the highest UID already taken (an idle
 one round trip, whatever the size of the folder); only then does it select the folder,
 search ``UID n:*`` and filter the answer (the server returns the newest message even when it
 is below n), and fetch new messages in batches with BODY.PEEK[] and INTERNALDATE. After the
-outcome is committed the message is moved (MOVE, else COPY + \\Deleted + UID EXPUNGE). A
-broken connection raises ``MailboxError``; the next call reconnects. With a token provider
-it signs in with OAuth 2.0 (XOAUTH2), asking the provider for a token at each connection, so a
-reconnection after the token expired uses a fresh one.
+outcomes are committed the messages are moved in batches (UID MOVE, else COPY + \\Deleted +
+UID EXPUNGE). A broken connection raises ``MailboxError``; the next call reconnects. With a
+token provider it signs in with OAuth 2.0 (XOAUTH2), asking the provider for a token at each
+connection, so a reconnection after the token expired uses a fresh one.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import imaplib
 import logging
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -28,9 +28,13 @@ from imapclient.exceptions import IMAPClientError
 from common.clock import as_utc
 from common.errors import MailboxError
 from common.oauth import TokenProvider
-from intake.model import IncomingMessage, Ledger, Outcome
+from intake.model import IncomingMessage, Ledger, Move, Outcome
 
 log = logging.getLogger("mpp.imap")
+
+# UIDs in one MOVE: servers cap a command line (Dovecot at 64 KB), and a ledger's backlog of
+# unmoved messages (after a dry run, say) can hold thousands.
+UIDS_PER_COMMAND = 500
 
 _ERRORS = (IMAPClientError, imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFError)
 
@@ -204,28 +208,37 @@ class ImapSource:
                 uid=uid,
             )
 
-    def settle(self, message: IncomingMessage, outcome: Outcome) -> None:
-        """Move by UID, only while the folder still has the UIDVALIDITY the UID was read
-        under. The folder is selected afresh first: a session that selected it earlier may
-        not notice that it was deleted and made again, and would move whatever message
-        now has that UID."""
-        if message.uid is None:
+    def settle(self, moves: Sequence[Move]) -> None:
+        """Move by UID, one command per target folder for the whole batch, and only the
+        messages whose UIDVALIDITY the folder still has. The folder is selected afresh
+        first: a session that selected it earlier may not notice that it was deleted and
+        made again, and would move whatever message now has that UID."""
+        moves = [(message, outcome) for message, outcome in moves if message.uid is not None]
+        if not moves:
             return
         self._select()
-        if message.uidvalidity != self._uidvalidity:
-            log.warning("%s: UIDVALIDITY changed, not moved", message.source_key)
-            return
-        target = self.targets[outcome]
+        by_target: dict[str, list[int]] = {}
+        for message, outcome in moves:
+            if message.uidvalidity != self._uidvalidity:
+                log.warning("%s: UIDVALIDITY changed, not moved", message.source_key)
+                continue
+            assert message.uid is not None
+            by_target.setdefault(self.targets[outcome], []).append(message.uid)
         client = self._live()
-        if not self._call("LIST", client.folder_exists, target):
-            self._call("CREATE", client.create_folder, target)
+        for target, uids in by_target.items():
+            if not self._call("LIST", client.folder_exists, target):
+                self._call("CREATE", client.create_folder, target)
+            for start in range(0, len(uids), UIDS_PER_COMMAND):
+                self._move(client, uids[start : start + UIDS_PER_COMMAND], target)
+
+    def _move(self, client: IMAPClient, uids: list[int], target: str) -> None:
         if client.has_capability("MOVE"):
-            self._call("MOVE", client.move, [message.uid], target)
+            self._call("MOVE", client.move, uids, target)
             return
-        self._call("COPY", client.copy, [message.uid], target)
-        self._call("STORE", client.delete_messages, [message.uid])
+        self._call("COPY", client.copy, uids, target)
+        self._call("STORE", client.delete_messages, uids)
         if client.has_capability("UIDPLUS"):
-            self._call("UID EXPUNGE", client.uid_expunge, [message.uid])
+            self._call("UID EXPUNGE", client.uid_expunge, uids)
         else:
             self._call("EXPUNGE", client.expunge)
 

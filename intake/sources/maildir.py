@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import mailbox
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from intake.model import IncomingMessage, Ledger, Outcome
+from intake.model import IncomingMessage, Ledger, Move, Outcome
 
 FOLDERS: dict[Outcome, str] = {"processed": "Processed", "attention": "Attention"}
 
@@ -49,14 +49,15 @@ class MaildirSource:
                 continue
             yield IncomingMessage(source_key=key, raw=raw, received_at=None, folder=str(file))
 
-    def settle(self, message: IncomingMessage, outcome: Outcome) -> None:
-        unique = message.source_key.rsplit(":", 1)[-1]
-        target = self.root / f".{FOLDERS[outcome]}"
-        mailbox.Maildir(target, create=True)
-        for sub in ("new", "cur"):
-            for file in (self.root / sub).glob(f"{unique}*"):
-                if file.name.split(":", 1)[0] == unique:
-                    os.replace(file, target / "cur" / file.name)
+    def settle(self, moves: Sequence[Move]) -> None:
+        for message, outcome in moves:
+            unique = message.source_key.rsplit(":", 1)[-1]
+            target = self.root / f".{FOLDERS[outcome]}"
+            mailbox.Maildir(target, create=True)
+            for sub in ("new", "cur"):
+                for file in (self.root / sub).glob(f"{unique}*"):
+                    if file.name.split(":", 1)[0] == unique:
+                        os.replace(file, target / "cur" / file.name)
 
     def close(self) -> None:
         return None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from common.settings import Settings
-from intake.model import IncomingMessage, Outcome
+from intake.model import Move
 from intake.sources.imap import ImapSource
 from notifications.transport import SmtpTransport
 from tests.fixtures.dovecot import Dovecot
@@ -63,6 +64,6 @@ class RecordingSource(ImapSource):
         )
         self.owner, self.moves = owner, moves
 
-    def settle(self, message: IncomingMessage, outcome: Outcome) -> None:
-        self.moves.append((self.owner, message.source_key))
-        super().settle(message, outcome)
+    def settle(self, moves: Sequence[Move]) -> None:
+        self.moves.extend((self.owner, message.source_key) for message, _ in moves)
+        super().settle(moves)

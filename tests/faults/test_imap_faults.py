@@ -35,8 +35,8 @@ class InterruptedSource:
                 self.interrupt()
             yield message
 
-    def settle(self, message, outcome) -> None:
-        self.source.settle(message, outcome)
+    def settle(self, moves) -> None:
+        self.source.settle(moves)
 
     def close(self) -> None:
         self.source.close()

@@ -134,10 +134,10 @@ class StallingMoves(RecordingSource):
         super().__init__(server, owner=owner, moves=moves)
         self.entered, self.release = threading.Event(), threading.Event()
 
-    def settle(self, message, outcome) -> None:
+    def settle(self, moves) -> None:
         self.entered.set()
         self.release.wait(timeout=30)
-        super().settle(message, outcome)
+        super().settle(moves)
 
 
 def two_workers(tmp_path, postgres_url, engine, server, smtp_server, *, lease: int):

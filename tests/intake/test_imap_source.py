@@ -92,7 +92,7 @@ def test_a_new_uidvalidity_takes_the_recreated_folder_again(imap_mailbox):
     (new,) = source.fetch_new(ledger)
     assert new.uidvalidity != old[0].uidvalidity and new.uid == 1
     assert b"message 3" in new.raw and new.source_key not in ledger.taken
-    source.settle(old[0], "processed")  # a UID of the old folder: nothing is moved
+    source.settle([(old[0], "processed")])  # a UID of the old folder: nothing is moved
     assert imap_mailbox.list_uids("Applications") == [1]
     source.close()
 
@@ -101,11 +101,46 @@ def test_settle_creates_the_missing_processed_folder(imap_mailbox):
     append(imap_mailbox, "INBOX", 1, 2)
     source = source_for(imap_mailbox, processed="Done 2025")
     first, second = source.fetch_new(MemoryLedger())
-    source.settle(first, "processed")
-    source.settle(second, "attention")
+    source.settle([(first, "processed"), (second, "attention")])
     source.close()
     assert imap_mailbox.list_uids("INBOX") == []
     assert len(imap_mailbox.list_uids("Done 2025")) == 1
+    assert len(imap_mailbox.list_uids("Needs attention")) == 1
+
+
+def test_a_batch_moves_exactly_its_messages_in_few_commands(imap_mailbox, monkeypatch):
+    uids = append(imap_mailbox, "INBOX", 1, 2, 3, 4, 5, 6, 7)
+    monkeypatch.setattr("intake.sources.imap.UIDS_PER_COMMAND", 2)
+    source = source_for(imap_mailbox)
+    fetched = list(source.fetch_new(MemoryLedger()))
+    client = source._live()
+    commands: list[list[int]] = []
+    real_move = client.move
+
+    def counted_move(batch: list[int], target: str):
+        commands.append(batch)
+        return real_move(batch, target)
+
+    monkeypatch.setattr(client, "move", counted_move)
+    kept = {fetched[1].uid, fetched[4].uid}  # not in the batch: they stay in the inbox
+    source.settle([(m, "processed") for m in fetched if m.uid not in kept])
+    source.close()
+    assert sorted(imap_mailbox.list_uids("INBOX")) == sorted(kept)
+    assert len(imap_mailbox.list_uids("Processed")) == len(uids) - 2
+    assert [len(batch) for batch in commands] == [2, 2, 1]
+
+
+def test_without_move_a_batch_is_copied_and_expunged(imap_mailbox, monkeypatch):
+    append(imap_mailbox, "INBOX", 1, 2, 3)
+    source = source_for(imap_mailbox)
+    first, second, third = source.fetch_new(MemoryLedger())
+    client = source._live()
+    offered = client.has_capability
+    monkeypatch.setattr(client, "has_capability", lambda name: name != "MOVE" and offered(name))
+    source.settle([(first, "processed"), (third, "attention")])
+    source.close()
+    assert imap_mailbox.list_uids("INBOX") == [second.uid]
+    assert len(imap_mailbox.list_uids("Processed")) == 1
     assert len(imap_mailbox.list_uids("Needs attention")) == 1
 
 

@@ -56,8 +56,7 @@ def test_settle_moves_to_processed_or_attention(tmp_path):
     deliver(root, "good", "broken")
     source, ledger = MaildirSource(root), MemoryLedger()
     good, broken = source.fetch_new(ledger)
-    source.settle(good, "processed")
-    source.settle(broken, "attention")
+    source.settle([(good, "processed"), (broken, "attention")])
     assert list((root / "new").iterdir()) == []
     assert len(list((root / ".Processed" / "cur").iterdir())) == 1
     assert len(list((root / ".Attention" / "cur").iterdir())) == 1
@@ -72,7 +71,7 @@ def test_a_message_read_by_a_person_in_cur_keeps_its_key(tmp_path):
     os.replace(root / "new" / key, root / "cur" / f"{key}:2,S")
     after = next(iter(source.fetch_new(MemoryLedger())))
     assert before.source_key == after.source_key
-    source.settle(after, "processed")
+    source.settle([(after, "processed")])
     assert [p.name for p in (root / ".Processed" / "cur").iterdir()] == [f"{key}:2,S"]
 
 
@@ -81,8 +80,8 @@ def test_settling_twice_or_after_someone_moved_it_is_harmless(tmp_path):
     deliver(root, "once")
     source = MaildirSource(root)
     (message,) = source.fetch_new(MemoryLedger())
-    source.settle(message, "processed")
-    source.settle(message, "processed")
+    source.settle([(message, "processed")])
+    source.settle([(message, "processed")])
     assert len(list((root / ".Processed" / "cur").iterdir())) == 1
 
 

@@ -11,6 +11,7 @@ import pytest
 from common.errors import PermanentDeliveryError, TemporaryDeliveryError
 from notifications.transport import FileTransport, SmtpTransport
 from tests.fixtures.net import free_port
+from tests.fixtures.smtp import SmtpRecorder, start_smtp
 
 
 def reply(message_id: str = "<mpp-ack-1@opcw.org>", body: str = "Thank you.") -> EmailMessage:
@@ -39,6 +40,47 @@ def test_a_reply_is_delivered_with_its_envelope(smtp_server):
     assert received.envelope_to == ["na@example.org", "cc@example.org"]
     assert received.message["Message-ID"] == "<mpp-ack-1@opcw.org>"
     assert received.message.get_content().strip() == "Thank you."
+
+
+def test_one_connection_carries_replies_back_to_back_until_closed(smtp_server):
+    transport = smtp(smtp_server.host, smtp_server.port)
+    for number in range(3):
+        transport.send(
+            reply(f"<r{number}@opcw.org>"),
+            envelope_from="ipb@opcw.org",
+            recipients=["na@example.org"],
+        )
+    transport.close()
+    transport.send(
+        reply("<r3@opcw.org>"), envelope_from="ipb@opcw.org", recipients=["na@example.org"]
+    )
+    transport.close()
+    peers = [received.peer for received in smtp_server.messages]
+    assert len(peers) == 4 and len(set(peers[:3])) == 1 and peers[3] != peers[0]
+
+
+def test_a_connection_the_server_dropped_is_opened_again(monkeypatch):
+    recorder = SmtpRecorder(port=free_port())
+    controller = start_smtp(recorder)
+    transport = smtp(recorder.host, recorder.port)
+    try:
+        transport.send(
+            reply("<r1@opcw.org>"), envelope_from="ipb@opcw.org", recipients=["na@example.org"]
+        )
+        controller.stop()  # the server restarts: the open connection is gone
+        controller = start_smtp(recorder)
+        monkeypatch.setattr("notifications.transport.IDLE_CHECK_SECONDS", 0.0)
+        transport.send(
+            reply("<r2@opcw.org>"), envelope_from="ipb@opcw.org", recipients=["na@example.org"]
+        )
+    finally:
+        transport.close()
+        controller.stop()
+    assert [r.message["Message-ID"] for r in recorder.messages] == [
+        "<r1@opcw.org>",
+        "<r2@opcw.org>",
+    ]
+    assert recorder.messages[0].peer != recorder.messages[1].peer
 
 
 @pytest.mark.parametrize("code", [421, 451, 452])

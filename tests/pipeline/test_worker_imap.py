@@ -106,8 +106,8 @@ class CutAfter:
                 self.proxy.cut()
             yield message
 
-    def settle(self, message, outcome) -> None:
-        self.source.settle(message, outcome)
+    def settle(self, moves) -> None:
+        self.source.settle(moves)
 
     def close(self) -> None:
         self.source.close()
