@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from common.clock import utcnow
@@ -28,6 +28,11 @@ class MailMessage(SQLModel, table=True):
     """One message taken from the mailbox. ``source_key`` is the claim: unique per message."""
 
     __tablename__ = "mail_message"
+    __table_args__ = (  # the lookups made for every message (migration 0005 says why)
+        Index("ix_mail_message_same_bytes", "raw_sha256", "state"),
+        Index("ix_mail_message_same_id", "message_id", "sender", "state"),
+        Index("ix_mail_message_mailbox_uid", "folder", "uidvalidity", "uid"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source_key: str = Field(unique=True, max_length=512)
@@ -162,7 +167,7 @@ class Notification(SQLModel, table=True):
     claimed_at: datetime | None = _when(default=None)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = _when(default=None)
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when(default_factory=utcnow, index=True)
 
 
 class PastPartnership(SQLModel, table=True):
