@@ -59,6 +59,8 @@ def limit_headers(raw: bytes, limits: MimeLimits, defects: list[str]) -> bytes:
 
 def limit_parts(raw: bytes, max_delimiters: int, defects: list[str]) -> bytes:
     """``raw`` cut before delimiter line number ``max_delimiters + 1`` of a declared boundary."""
+    if raw.count(b"\n--") + raw.startswith(b"--") <= max_delimiters:
+        return raw  # too few lines begin with "--" to hold that many delimiters: the usual case
     boundaries = {quoted or bare for quoted, bare in _BOUNDARY.findall(raw)}
     if not boundaries:
         return raw

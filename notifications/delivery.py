@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, or_, update
@@ -27,10 +26,10 @@ from db.models import Notification
 from db.session import session_scope
 from notifications.message import build_reply
 from notifications.render import RenderedReply
+from parsers.forms import BLANK_FORMS
 
 log = logging.getLogger("mpp.delivery")
 
-BLANK_FORMS = Path(__file__).resolve().parent.parent / "parsers" / "forms"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

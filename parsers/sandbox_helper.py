@@ -11,6 +11,7 @@ LibreOffice) and removes the scratch folder.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import resource
 import select
@@ -35,6 +36,7 @@ _LIMIT_SIGNALS = (signal.SIGKILL, signal.SIGALRM, signal.SIGXCPU, signal.SIGABRT
 
 def main() -> None:
     warm_up()
+    gc.freeze()  # what is loaded now is never collected: children do not copy it to scan it
     requests = sys.stdin.buffer
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not reach the pipe

@@ -17,6 +17,7 @@ from parsers.errors import (
     problem_code,
 )
 from parsers.extract import extract_document
+from parsers.forms import BLANK_FORMS
 from parsers.layout import Layout
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, ParseProblem
@@ -30,7 +31,9 @@ _WORD_97 = "WordDocument".encode("utf-16-le")
 
 
 def warm_up() -> None:
-    """Load the label sets, month names and State Parties once, before children are forked."""
+    """Load the label sets, month names and State Parties, and read the blank forms, once
+    before children are forked: each child then starts with what the readers build on
+    their first document."""
     from parsers.annex2 import area_number
     from parsers.dates import parse_date
     from parsers.normalise import lookup_state_party
@@ -42,6 +45,8 @@ def warm_up() -> None:
     lookup_state_party("Kenya")
     decide_role([], False)
     decide_signature([], False)
+    for form in sorted(BLANK_FORMS.glob("annex*.*")):  # what the readers set up on first use
+        read_document(form.name, form.read_bytes(), ParseLimits())
 
 
 def find_tools(limits: ParseLimits) -> None:
