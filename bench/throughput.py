@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--floor", action="store_true", help="also time the bare libraries")
     parser.add_argument(
+        "--read-ahead", type=int, help="messages read while one is recorded (default: the worker's)"
+    )
+    parser.add_argument(
         "--profile", type=Path, help="write a pyinstrument profile (HTML, or text for other names)"
     )
     args = parser.parse_args(argv)
@@ -60,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = {}
     with dovecot() as server, smtp_sink() as sink:
         for kind in kinds:
-            runs[kind] = run_once_through(server, sink, messages, kind, args.profile)
+            runs[kind] = run_once_through(
+                server, sink, messages, kind, args.profile, read_ahead=args.read_ahead
+            )
     if args.floor:
         floor = floor_seconds(messages)
         print(f"floor (bare python-docx and pdfplumber, one process): {floor:.2f} s")
@@ -70,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_once_through(
-    server: Dovecot, sink: SmtpSink, messages: list[bytes], kind: str, profile: Path | None
+    server: Dovecot,
+    sink: SmtpSink,
+    messages: list[bytes],
+    kind: str,
+    profile: Path | None,
+    *,
+    read_ahead: int | None = None,
 ) -> RunResult:
     server.reset()
     started = time.perf_counter()
@@ -83,7 +94,10 @@ def run_once_through(
         database(kind, Path(folder)) as (url, engine),
     ):
         settings = bench_settings(Path(folder), url, Servers.of(server, sink))
-        worker = make_worker(settings, engine, Servers.of(server, sink), worker_id=f"bench-{kind}")
+        options = {} if read_ahead is None else {"read_ahead": read_ahead}
+        worker = make_worker(
+            settings, engine, Servers.of(server, sink), worker_id=f"bench-{kind}", **options
+        )
         start_helpers(2)
         sink.replies.clear()
         before = cpu_seconds()

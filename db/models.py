@@ -36,15 +36,15 @@ class MailMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     source_key: str = Field(unique=True, max_length=512)
-    folder: str = Field(default="", max_length=255, index=True)
+    folder: str = Field(default="", max_length=255)
     uidvalidity: int | None = Field(default=None, index=True)
     uid: int | None = None
-    raw_sha256: str = Field(index=True, max_length=64)
+    raw_sha256: str = Field(max_length=64)
     raw_size: int = 0
     state: str = Field(default="claimed", max_length=16, index=True)  # claimed|done|failed
     claimed_by: str = Field(default="", max_length=128)
     claimed_at: datetime = _when(default_factory=utcnow)
-    message_id: str = Field(default="", max_length=998, index=True)
+    message_id: str = Field(default="", max_length=998)
     sender: str = Field(default="", max_length=320, index=True)
     sender_name: str = Field(default="", max_length=512)
     subject: str = Field(default="", sa_column=Column(Text))

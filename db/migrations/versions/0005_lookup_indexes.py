@@ -4,7 +4,8 @@ Without statistics SQLite answers ``raw_sha256 = ? AND state = 'done'`` (and the
 and sender lookup) through the index on ``state``, which every finished message shares, so
 each message read all the others. Indexes that hold every column of those lookups are
 chosen whatever the statistics; ``notification.created_at`` bounds the per-sender count to
-the last day's replies.
+the last day's replies. The single-column indexes the new ones begin with are dropped: every
+message updates them and nothing needs them any more.
 
 Revision ID: 0005
 Revises: 0004
@@ -27,12 +28,22 @@ INDEXES = {
     "ix_notification_created_at": ("notification", ["created_at"]),
 }
 
+REPLACED = {
+    "ix_mail_message_raw_sha256": ("mail_message", ["raw_sha256"]),
+    "ix_mail_message_message_id": ("mail_message", ["message_id"]),
+    "ix_mail_message_folder": ("mail_message", ["folder"]),
+}
+
 
 def upgrade() -> None:
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
+    for name, (table, _) in REPLACED.items():
+        op.drop_index(name, table_name=table)
 
 
 def downgrade() -> None:
+    for name, (table, columns) in REPLACED.items():
+        op.create_index(name, table, columns)
     for name, (table, _) in INDEXES.items():
         op.drop_index(name, table_name=table)
