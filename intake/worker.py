@@ -20,6 +20,7 @@ from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from common.clock import utcnow
 from common.errors import MppError
@@ -272,17 +273,28 @@ class Worker:
             return poll, delivery
 
     def _heartbeat(self, name: str, error: str | None, seconds: float) -> None:
-        try:
-            with session_scope(self.engine) as session:
-                beat = session.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
-                if error is None:
-                    beat.last_success_at = utcnow()
-                else:
-                    beat.last_failure_at, beat.last_error = utcnow(), error[:4000]
-                beat.last_duration_seconds = seconds
-                session.add(beat)
-        except Exception:
-            log.exception("could not record the %s heartbeat", name)
+        """Record the run on the heartbeat row. Workers starting together may both find no
+        row and both add one: the one that loses the race updates the row the other made."""
+        for attempt in (1, 2):
+            try:
+                self._write_heartbeat(name, error, seconds)
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    log.exception("could not record the %s heartbeat", name)
+            except Exception:
+                log.exception("could not record the %s heartbeat", name)
+                return
+
+    def _write_heartbeat(self, name: str, error: str | None, seconds: float) -> None:
+        with session_scope(self.engine) as session:
+            beat = session.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)
+            if error is None:
+                beat.last_success_at = utcnow()
+            else:
+                beat.last_failure_at, beat.last_error = utcnow(), error[:4000]
+            beat.last_duration_seconds = seconds
+            session.add(beat)
 
     def run_forever(self, *, install_signals: bool = True) -> None:
         """Poll on the APScheduler interval until stopped (SIGINT/SIGTERM or ``stop()``).
