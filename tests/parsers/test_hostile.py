@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from parsers import ParseLimits, parse_attachment, sandbox
 from parsers.sniff import sniff
@@ -135,7 +136,14 @@ def test_time_limit_kills_the_reader_and_the_sandbox_goes_on():
 
 
 def test_memory_limit():
-    doc = parse_attachment("big.pdf", pdf.BLANK, limits=ParseLimits(memory_bytes=32 * 1024 * 1024))
+    # Twenty copies of the form: more than the memory the warm helper hands its child unused.
+    writer = PdfWriter()
+    for _ in range(20):
+        writer.append(PdfReader(io.BytesIO(pdf.BLANK)))
+    big = io.BytesIO()
+    writer.write(big)
+    limits = ParseLimits(memory_bytes=32 * 1024 * 1024)
+    doc = parse_attachment("big.pdf", big.getvalue(), limits=limits)
     assert _codes(doc) == ["PARSE_LIMIT"]
     assert doc.role == "other"
 
