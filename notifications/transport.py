@@ -86,20 +86,18 @@ class SmtpTransport:
 
     def send(self, message: EmailMessage, *, envelope_from: str, recipients: list[str]) -> None:
         try:
-            refused = self._session().sendmail(envelope_from, recipients, to_wire(message))
+            try:
+                refused = self._session().sendmail(envelope_from, recipients, to_wire(message))
+            except BaseException:
+                self.close()  # whatever went wrong, the connection is not used again
+                raise
         except smtplib.SMTPRecipientsRefused as exc:
-            self.close()
             raise _classify(exc.recipients) from exc
         except smtplib.SMTPResponseException as exc:
-            self.close()
             kind = PermanentDeliveryError if 500 <= exc.smtp_code < 600 else TemporaryDeliveryError
             raise kind(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-            self.close()
             raise TemporaryDeliveryError(f"SMTP server unreachable: {exc}") from exc
-        except BaseException:
-            self.close()
-            raise
         self._last_used = time.monotonic()
         if refused:
             raise _classify(refused)

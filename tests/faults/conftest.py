@@ -1,4 +1,4 @@
-"""Fixtures of the fault tests: a migrated PostgreSQL engine, a restartable SMTP server."""
+"""Fixtures of the fault tests: a migrated PostgreSQL engine and a PostgreSQL that may restart."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from db.session import make_engine, migrate
 from tests.fixtures.ci import require
 from tests.fixtures.database import POSTGRES_URL, postgres_reachable
-from tests.fixtures.net import free_port
-from tests.fixtures.smtp import SmtpRecorder
 
 
 @pytest.fixture
@@ -43,38 +40,3 @@ def pg_engine(postgres_url: str) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
-
-
-class RestartableSmtp:
-    """The recording aiosmtpd server of ``tests.fixtures.smtp`` that can go down and come back
-    on the same port."""
-
-    def __init__(self) -> None:
-        self.recorder = SmtpRecorder(port=free_port())
-        self.controller: Controller | None = None
-
-    @property
-    def host(self) -> str:
-        return self.recorder.host
-
-    @property
-    def port(self) -> int:
-        return self.recorder.port
-
-    def start(self) -> None:
-        if self.controller is None:
-            self.controller = Controller(self.recorder, hostname=self.host, port=self.port)
-            self.controller.start()
-
-    def stop(self) -> None:
-        controller, self.controller = self.controller, None
-        if controller is not None:
-            controller.stop()
-
-
-@pytest.fixture
-def restartable_smtp() -> Iterator[RestartableSmtp]:
-    server = RestartableSmtp()
-    server.start()
-    yield server
-    server.stop()

@@ -11,7 +11,6 @@ import pytest
 from common.errors import PermanentDeliveryError, TemporaryDeliveryError
 from notifications.transport import FileTransport, SmtpTransport
 from tests.fixtures.net import free_port
-from tests.fixtures.smtp import SmtpRecorder, start_smtp
 
 
 def reply(message_id: str = "<mpp-ack-1@opcw.org>", body: str = "Thank you.") -> EmailMessage:
@@ -59,28 +58,23 @@ def test_one_connection_carries_replies_back_to_back_until_closed(smtp_server):
     assert len(peers) == 4 and len(set(peers[:3])) == 1 and peers[3] != peers[0]
 
 
-def test_a_connection_the_server_dropped_is_opened_again(monkeypatch):
-    recorder = SmtpRecorder(port=free_port())
-    controller = start_smtp(recorder)
-    transport = smtp(recorder.host, recorder.port)
+def test_a_connection_the_server_dropped_is_opened_again(restartable_smtp, monkeypatch):
+    transport = smtp(restartable_smtp.host, restartable_smtp.port)
     try:
         transport.send(
             reply("<r1@opcw.org>"), envelope_from="ipb@opcw.org", recipients=["na@example.org"]
         )
-        controller.stop()  # the server restarts: the open connection is gone
-        controller = start_smtp(recorder)
+        restartable_smtp.stop()  # the server restarts: the open connection is gone
+        restartable_smtp.start()
         monkeypatch.setattr("notifications.transport.IDLE_CHECK_SECONDS", 0.0)
         transport.send(
             reply("<r2@opcw.org>"), envelope_from="ipb@opcw.org", recipients=["na@example.org"]
         )
     finally:
         transport.close()
-        controller.stop()
-    assert [r.message["Message-ID"] for r in recorder.messages] == [
-        "<r1@opcw.org>",
-        "<r2@opcw.org>",
-    ]
-    assert recorder.messages[0].peer != recorder.messages[1].peer
+    received = restartable_smtp.recorder.messages
+    assert [r.message["Message-ID"] for r in received] == ["<r1@opcw.org>", "<r2@opcw.org>"]
+    assert received[0].peer != received[1].peer
 
 
 @pytest.mark.parametrize("code", [421, 451, 452])
