@@ -137,6 +137,7 @@ class ParserSettings(Section):
     conversion_timeout_seconds: float = Field(default=60.0, gt=0)
     libreoffice_command: str = "soffice"
     message_budget_seconds: float = Field(default=600.0, gt=0)
+    documents_per_process: int = Field(default=100, ge=1)
 
 
 class WorkerSettings(Section):

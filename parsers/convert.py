@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from common.errors import ParserError, ParserLimitExceeded
-from parsers import deadline
+from parsers import deadline, programs
 from parsers.docx_reader import read_docx
 from parsers.errors import ConversionUnavailable, UnsupportedDocument
 from parsers.layout import Layout
@@ -93,7 +93,7 @@ def _run(command: list[str], folder: Path, limits: ParseLimits) -> None:
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder)}
     environment.update(LANG="C.UTF-8", TMPDIR=str(folder), SAL_USE_VCLPLUGIN="svp")
     try:
-        subprocess.run(
+        programs.run(
             command,
             cwd=folder,
             env=environment,
@@ -116,7 +116,7 @@ def network_can_be_dropped() -> bool:
     if shutil.which(_NO_NETWORK[0]) is None:
         return False
     try:
-        done = subprocess.run([*_NO_NETWORK, "true"], capture_output=True, timeout=10)
+        done = programs.run([*_NO_NETWORK, "true"], capture_output=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0

@@ -23,6 +23,13 @@ def start(seconds: float) -> None:
     _arm(seconds)
 
 
+def stop() -> None:
+    """Disarm the clock: the document is read, and the process waits for the next one."""
+    global _started
+    _started = None
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def extend_to(total_seconds: float) -> None:
     """Let the reading run up to ``total_seconds`` from its start (never shortens it)."""
     if _started is None:

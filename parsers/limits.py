@@ -31,6 +31,7 @@ class ParseLimits:
     tesseract_command: str = "tesseract"  # name or path; OCR is unavailable without it
     conversion_timeout_seconds: float = 60.0  # converting a .doc, .odt or .rtf to .docx
     libreoffice_command: str = "soffice"  # name or path; conversion is unavailable without it
+    documents_per_process: int = 100  # documents one reading process reads before it is replaced
 
     @property
     def longest_seconds(self) -> float:
@@ -55,4 +56,5 @@ def limits_from_settings(settings: ParserSettings) -> ParseLimits:
         tesseract_command=settings.tesseract_command,
         conversion_timeout_seconds=settings.conversion_timeout_seconds,
         libreoffice_command=settings.libreoffice_command,
+        documents_per_process=settings.documents_per_process,
     )

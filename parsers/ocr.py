@@ -17,7 +17,7 @@ from functools import cache
 from PIL import Image
 
 from common.errors import ParserError, ParserLimitExceeded
-from parsers import deadline
+from parsers import deadline, programs
 from parsers.errors import ConversionUnavailable
 from parsers.limits import ParseLimits
 
@@ -63,7 +63,7 @@ def languages(limits: ParseLimits) -> list[str]:
 def installed_languages(program: str) -> frozenset[str]:
     """The languages Tesseract has data for (asked once per process)."""
     try:
-        done = subprocess.run(
+        done = programs.run(
             [program, "--list-langs"], capture_output=True, timeout=20, env=_environment()
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -82,7 +82,7 @@ def recognise(image: Image.Image, dpi: int, language: str, limits: ParseLimits) 
     image.save(buffer, format="PPM")
     command = [program, "stdin", "stdout", "--dpi", str(dpi), "--psm", "3", "-l", language, "tsv"]
     try:
-        done = subprocess.run(
+        done = programs.run(
             command,
             input=buffer.getvalue(),
             capture_output=True,

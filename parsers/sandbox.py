@@ -2,9 +2,11 @@
 limits. Whatever happens (a crash, a hang, a bomb, bad bytes) the caller gets an
 ExtractedDocument, never an exception.
 
-Children are forked by helper processes (``parsers.sandbox_helper``) that have already
-imported every reader, so a document costs a fork, not a new interpreter; the caller's own
-threads are never forked. Helpers are kept in a small pool, one per concurrent caller.
+Reading processes are forked by helper processes (``parsers.sandbox_helper``) that have
+already imported every reader, so a reading process starts warm; it reads up to
+``documents_per_process`` documents, each under its own limits, and is replaced at once
+after a document that hit a limit or ran an outside program. The caller's own threads are
+never forked. Helpers are kept in a small pool, one per concurrent caller.
 """
 
 from __future__ import annotations

@@ -1,11 +1,15 @@
-"""The sandbox helper: a process that has loaded every reader and forks one child per
-document (``python -m parsers.sandbox_helper``; it speaks on stdin/stdout).
+"""The sandbox helper: a process that has loaded every reader and forks the reading
+processes (``python -m parsers.sandbox_helper``; it speaks on stdin/stdout).
 
-The helper itself never touches a document. Each child leads its own process group, sets
-its own memory, CPU and time limits, reads the document in a scratch folder of its own,
-writes the result as JSON to a pipe and exits; the helper kills it when its time is up,
-answers for it when it crashes, and afterwards ends whatever the child started (OCR,
-LibreOffice) and removes the scratch folder.
+The helper itself never touches a document. A reading process leads its own process
+group, holds the memory limit, and reads documents one after another, each under its own
+time and CPU limits in a scratch folder of its own, answering each as JSON on a pipe. The
+helper kills it when a document's time is up and answers for it when it crashes. A reading
+process is given no further document once it has read ``documents_per_process``, hit a
+limit, started an outside program (OCR, LibreOffice) or grown past half its memory limit:
+it exits, the helper ends whatever it started and removes its scratch folder, and the next
+document gets a fresh process. Forking once per document costs more than most documents
+take to read.
 """
 
 from __future__ import annotations
@@ -17,21 +21,36 @@ import resource
 import select
 import shutil
 import signal
+import struct
 import sys
 import tempfile
 import time
+from typing import BinaryIO
 
-from parsers import deadline
+from parsers import deadline, programs
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, ParseProblem
-from parsers.transport import MAX_RESULT_BYTES, encode_document, frame, read_request
-from parsers.worker import find_tools, read_document, warm_up
+from parsers.transport import (
+    MAX_RESULT_BYTES,
+    encode_document,
+    frame,
+    read_request,
+    write_request,
+)
+from parsers.worker import find_tools, near_memory_limit, read_document, warm_up
 
 _CHUNK = 65536
-_OUT_OF_MEMORY = 3  # exit status of a child that hit its memory limit
-# Signals of a child stopped by a limit: killed at its deadline, ended by its own clock,
+_TAKEN = b"T"  # a reading process has the whole document and starts reading it
+_ANSWER = struct.Struct("!IB")  # length of the JSON, and whether the process reads on
+_OUT_OF_MEMORY = 3  # exit status of a reading process that hit its memory limit
+_RETIRE_AT_MEMORY_SHARE = 0.5  # of the memory limit, reached by a process's peak
+# Signals of a process stopped by a limit: killed at its deadline, ended by its own clock,
 # over its CPU time, or aborted by a C library whose allocation failed under the memory limit.
 _LIMIT_SIGNALS = (signal.SIGKILL, signal.SIGALRM, signal.SIGXCPU, signal.SIGABRT)
+
+
+class _Stopped(Exception):
+    """The helper stopped the reading process; the message says why."""
 
 
 def main() -> None:
@@ -40,62 +59,140 @@ def main() -> None:
     requests = sys.stdin.buffer
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not reach the pipe
+    reader: ReadingProcess | None = None
     while (request := read_request(requests)) is not None:
-        replies.write(frame(read_in_child(*request)))
+        filename, data, limits = request
+        if reader is None or reader.limits != limits:
+            if reader is not None:
+                reader.end()
+            reader = ReadingProcess(limits)
+        payload, reader = read_with(reader, filename, data)
+        replies.write(frame(payload))
         replies.flush()
+    if reader is not None:
+        reader.end()
 
 
-def read_in_child(filename: str, data: bytes, limits: ParseLimits) -> bytes:
-    """The JSON of the document read by a forked child, or of the problem that stopped it."""
-    find_tools(limits)
-    scratch = tempfile.mkdtemp(prefix="mpp-parse-")
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(write_end, filename, data, limits, scratch)
-    with contextlib.suppress(OSError):  # the child does the same; whichever comes first
-        os.setpgid(pid, pid)
-    os.close(write_end)
+def read_with(
+    reader: ReadingProcess, filename: str, data: bytes
+) -> tuple[bytes, ReadingProcess | None]:
+    """The JSON of the document, and the reading process to give the next one (None when
+    this one has ended)."""
     try:
-        payload, reason = _collect(read_end, pid, limits.longest_seconds)
-    finally:
-        os.close(read_end)
-        status = _reap(pid)
-        shutil.rmtree(scratch, ignore_errors=True)
-    if reason:
-        return _problem(filename, "PARSE_LIMIT", reason)
-    if os.WIFSIGNALED(status):
-        code = "PARSE_LIMIT" if os.WTERMSIG(status) in _LIMIT_SIGNALS else "PARSE_FAILED"
-        return _problem(filename, code, _stopped(status))
-    if os.WEXITSTATUS(status) == _OUT_OF_MEMORY:
-        return _problem(filename, "PARSE_LIMIT", "the reader ran out of memory")
-    if not payload or os.WEXITSTATUS(status) != 0:
-        return _problem(filename, "PARSE_FAILED", "the reader stopped without an answer")
-    return payload
+        if not reader.take(filename, data):  # it had ended while it waited: a fresh one reads
+            reader.end()
+            reader = ReadingProcess(reader.limits)
+            if not reader.take(filename, data):
+                return _problem(filename, *_why_ended(reader.end())), None
+        payload, reads_on = reader.answer()
+    except _Stopped as stop:
+        reader.end(now=True)
+        return _problem(filename, "PARSE_LIMIT", str(stop)), None
+    if payload is None:  # it ended without answering
+        return _problem(filename, *_why_ended(reader.end())), None
+    if not reads_on:
+        reader.end()
+        return payload, None
+    return payload, reader
 
 
-def _stopped(status: int) -> str:
-    if os.WTERMSIG(status) == signal.SIGALRM:
-        return "reading took longer than its time limit and was stopped"
-    return f"the reader was stopped by signal {os.WTERMSIG(status)}"
+class ReadingProcess:
+    """A forked child that reads documents under ``limits`` until it is told to stop."""
+
+    def __init__(self, limits: ParseLimits) -> None:
+        find_tools(limits)  # once here, so the child knows them without asking
+        self.limits = limits
+        self.scratch = tempfile.mkdtemp(prefix="mpp-parse-")
+        request_read, request_write = os.pipe()
+        self.answers, answer_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(request_write)
+            os.close(self.answers)
+            _serve(request_read, answer_write, limits, self.scratch)
+        with contextlib.suppress(OSError):  # the child does the same; whichever comes first
+            os.setpgid(self.pid, self.pid)
+        os.close(request_read)
+        os.close(answer_write)
+        self.requests: BinaryIO = os.fdopen(request_write, "wb")
+        self.ends_at = 0.0
+
+    def take(self, filename: str, data: bytes) -> bool:
+        """Hand over a document; False when the process was no longer there to take it
+        (killed from outside while it waited, say)."""
+        self.ends_at = time.monotonic() + self.limits.longest_seconds
+        try:
+            write_request(self.requests, filename, data, self.limits)
+        except OSError:
+            return False
+        return self._receive(len(_TAKEN)) == _TAKEN
+
+    def answer(self) -> tuple[bytes | None, bool]:
+        """The JSON of the document and whether the process reads on; (None, False) when it
+        ended without answering. Raises _Stopped when it was stopped at a limit."""
+        head = self._receive(_ANSWER.size)
+        if head is None:
+            return None, False
+        length, reads_on = _ANSWER.unpack(head)
+        if length > MAX_RESULT_BYTES:
+            raise _Stopped("the document's text is too large")
+        payload = self._receive(length)
+        return payload, bool(reads_on) and payload is not None
+
+    def _receive(self, size: int) -> bytes | None:
+        chunks: list[bytes] = []
+        left = size
+        while left:
+            wait = self.ends_at - time.monotonic()
+            if wait <= 0 or not select.select([self.answers], [], [], wait)[0]:
+                seconds = self.limits.longest_seconds
+                raise _Stopped(f"reading took longer than {seconds:g} s and was stopped")
+            chunk = os.read(self.answers, min(left, _CHUNK))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def end(self, *, now: bool = False) -> int:
+        """End the process and everything it started; its wait status. A process waiting for
+        a document exits when its requests pipe closes; ``now`` kills it at once."""
+        with contextlib.suppress(OSError):
+            self.requests.close()
+        if now or not _exits_soon(self.pid):
+            _kill(self.pid)
+        status = _reap(self.pid)
+        os.close(self.answers)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        return status
 
 
-def _child(write_end: int, filename: str, data: bytes, limits: ParseLimits, scratch: str) -> None:
-    """Runs in the forked child; never returns."""
+def _serve(requests_fd: int, answers_fd: int, limits: ParseLimits, scratch: str) -> None:
+    """Runs in the forked child: read documents until told to stop; never returns."""
     code = 1
     try:
         os.setpgid(0, 0)
-        tempfile.tempdir = scratch
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        cpu = int(limits.longest_seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        deadline.start(limits.timeout_seconds)
-        payload = encode_document(read_document(filename, data, limits))
-        if len(payload) > MAX_RESULT_BYTES:
-            payload = _problem(filename, "PARSE_LIMIT", "the document's text is too large")
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
+        requests = os.fdopen(requests_fd, "rb")
+        answers = os.fdopen(answers_fd, "wb")
+        for left in range(limits.documents_per_process, 0, -1):
+            request = read_request(requests)
+            if request is None:
+                break
+            answers.write(_TAKEN)
+            answers.flush()
+            filename, data, _ = request
+            programs_before = programs.started()
+            payload = _read_one(filename, data, limits, scratch)
+            reads_on = (
+                left > 1
+                and programs.started() == programs_before
+                and not near_memory_limit(_RETIRE_AT_MEMORY_SHARE)
+            )
+            answers.write(_ANSWER.pack(len(payload), reads_on) + payload)
+            answers.flush()
+            if not reads_on:
+                break
         code = 0
     except MemoryError:
         code = _OUT_OF_MEMORY
@@ -105,37 +202,62 @@ def _child(write_end: int, filename: str, data: bytes, limits: ParseLimits, scra
         os._exit(code)
 
 
-def _collect(read_end: int, pid: int, timeout: float) -> tuple[bytes, str]:
-    """What the child wrote, and why it was stopped ("" when it finished)."""
-    ends_at = time.monotonic() + timeout
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        left = ends_at - time.monotonic()
-        ready = select.select([read_end], [], [], max(left, 0))[0] if left > 0 else []
-        if not ready:
-            _kill(pid)
-            return b"", f"reading took longer than {timeout:g} s and was stopped"
-        chunk = os.read(read_end, _CHUNK)
-        if not chunk:
-            return b"".join(chunks), ""
-        size += len(chunk)
-        if size > MAX_RESULT_BYTES:
-            _kill(pid)
-            return b"", "the document's text is too large"
-        chunks.append(chunk)
+def _read_one(filename: str, data: bytes, limits: ParseLimits, scratch: str) -> bytes:
+    """Read one document under its own clock and CPU allowance, in a folder of its own."""
+    tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
+    used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    cpu = int(used + limits.longest_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+    deadline.start(limits.timeout_seconds)
+    try:
+        payload = encode_document(read_document(filename, data, limits))
+    finally:
+        deadline.stop()
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
+    if len(payload) > MAX_RESULT_BYTES:
+        return _problem(filename, "PARSE_LIMIT", "the document's text is too large")
+    return payload
+
+
+def _why_ended(status: int) -> tuple[str, str]:
+    """The problem code and message for a process that ended while reading."""
+    if os.WIFSIGNALED(status):
+        code = "PARSE_LIMIT" if os.WTERMSIG(status) in _LIMIT_SIGNALS else "PARSE_FAILED"
+        return code, _stopped(status)
+    if os.WEXITSTATUS(status) == _OUT_OF_MEMORY:
+        return "PARSE_LIMIT", "the reader ran out of memory"
+    return "PARSE_FAILED", "the reader stopped without an answer"
+
+
+def _stopped(status: int) -> str:
+    if os.WTERMSIG(status) == signal.SIGALRM:
+        return "reading took longer than its time limit and was stopped"
+    return f"the reader was stopped by signal {os.WTERMSIG(status)}"
+
+
+def _exits_soon(pid: int, seconds: float = 2.0) -> bool:
+    """Whether the process ends within ``seconds`` (it is not collected)."""
+    ends_at = time.monotonic() + seconds
+    while time.monotonic() < ends_at:
+        try:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None:
+                return True
+        except ChildProcessError:
+            return True
+        time.sleep(0.001)
+    return False
 
 
 def _kill(pid: int) -> None:
-    """Kill the child and every process it started (its process group)."""
+    """Kill the process and every process it started (its process group)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
 
 
 def _reap(pid: int) -> int:
-    """Wait for the child to end, end what it left running, then collect its status.
+    """Wait for the process to end, end what it left running, then collect its status.
 
-    The child is waited for without being collected first, so that its process group
+    The process is waited for without being collected first, so that its process group
     (named by its id) cannot belong to anyone else when it is killed."""
     while True:
         try:

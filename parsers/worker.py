@@ -108,9 +108,10 @@ def failed(filename: str, error: BaseException, kind: str) -> ExtractedDocument:
     return ExtractedDocument(filename, "other", problems=(problem,), format=_format(kind))
 
 
-def near_memory_limit() -> bool:
-    """Whether this process came close to its address-space limit: then a library error is
-    most likely an allocation that failed (they surface as many kinds of error)."""
+def near_memory_limit(share: float = 0.9) -> bool:
+    """Whether this process came close to its address-space limit (its peak reached
+    ``share`` of it): then a library error is most likely an allocation that failed (they
+    surface as many kinds of error)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return False
@@ -119,7 +120,7 @@ def near_memory_limit() -> bool:
             peak = next(line for line in status if line.startswith("VmPeak:"))
     except (OSError, StopIteration):
         return False
-    return int(peak.split()[1]) * 1024 >= 0.9 * soft
+    return int(peak.split()[1]) * 1024 >= share * soft
 
 
 def _format(kind: str) -> str:
