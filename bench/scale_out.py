@@ -6,13 +6,15 @@
 For each count, the mailbox is filled afresh, the workers start together and run until
 every message is finished. Prints messages per second per worker count, the speed-up over
 one worker, how many claims a worker lost to another (work wasted: the message had been
-fetched for nothing), and checks that no message was taken twice: one ledger row, one
+fetched for nothing), how busy the machine's cores were (PostgreSQL, Dovecot and the SMTP
+server included), and checks that no message was taken twice: one ledger row, one
 application and one reply per message, every message moved once.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -25,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bench.corpus import build_corpus
+from bench.machine_cpu import CpuTimes
 from bench.servers import Dovecot, SmtpSink, append_all, database, dovecot, smtp_sink
 from bench.settings import Servers
 from bench.worker_process import collect, go, spawn, wait_ready
@@ -36,6 +39,7 @@ class ScaleRun:
     workers: int
     seconds: float
     lost_claims: int
+    machine_busy: float  # share of all the machine's cores busy during the run
     problems: list[str]
     reports: list[dict[str, Any]]
 
@@ -64,14 +68,15 @@ def run_with(
         ]
         for process in processes:
             wait_ready(process)
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), CpuTimes.now()
         for process in processes:
             go(process)
         reports = [collect(process) for process in processes]
         seconds = time.perf_counter() - started
+        busy = CpuTimes.now().share_busy_since(cpu_before)
         problems = check_each_once(engine, server, sink, len(messages))
     lost = sum(report["outcomes"].get("skipped", 0) for report in reports)
-    return ScaleRun(workers, seconds, lost, problems, reports)
+    return ScaleRun(workers, seconds, lost, busy, problems, reports)
 
 
 def check_each_once(engine: Engine, server: Dovecot, sink: SmtpSink, expected: int) -> list[str]:
@@ -120,7 +125,8 @@ def print_run(run: ScaleRun, messages: int, first: ScaleRun) -> None:
     print(
         f"{run.workers} worker(s): {messages} messages in {run.seconds:.1f} s, {rate:.1f} "
         f"messages/s, {speedup:.2f}x {first.workers} worker(s); {run.lost_claims} claims lost "
-        f"to another worker; {verdict}"
+        f"to another worker; {verdict}; the machine's {os.cpu_count()} cores "
+        f"{run.machine_busy:.0%} busy"
     )
     for report in run.reports:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(report["stages"].items()))
