@@ -172,6 +172,7 @@ def _serve(requests_fd: int, answers_fd: int, limits: ParseLimits, scratch: str)
     code = 1
     try:
         os.setpgid(0, 0)
+        _keep_only(requests_fd, answers_fd)
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         requests = os.fdopen(requests_fd, "rb")
         answers = os.fdopen(answers_fd, "wb")
@@ -200,6 +201,20 @@ def _serve(requests_fd: int, answers_fd: int, limits: ParseLimits, scratch: str)
         code = 1
     finally:
         os._exit(code)
+
+
+def _keep_only(*kept: int) -> None:
+    """Close what the helper had open (its own pipes to the worker above all): a reading
+    process that outlives the helper must not keep the worker from noticing that the
+    helper has gone. Standard input becomes /dev/null; standard error stays."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    low = 3
+    for fd in sorted(kept):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
 def _read_one(filename: str, data: bytes, limits: ParseLimits, scratch: str) -> bytes:

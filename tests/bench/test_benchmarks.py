@@ -38,7 +38,8 @@ def test_throughput_processes_every_message_and_prints_each_stage(capsys, doveco
     out = capsys.readouterr().out
     assert re.search(rf"3 messages in {NUMBER} s: {NUMBER} messages/s; 3 replies", out)
     for stage in ("fetch", "mime", "parse", "rules", "database", "reply (send)", "move"):
-        assert re.search(rf"^{re.escape(stage)} +{NUMBER}", out, re.MULTILINE), stage
+        row = rf"^{re.escape(stage)} +{NUMBER} +{NUMBER} +{NUMBER}% +{NUMBER}$"  # CPU last
+        assert re.search(row, out, re.MULTILINE), stage
     assert re.search(rf"peak memory: worker process {NUMBER} MB", out)
     assert re.search(rf"sqlite: pipeline / floor = {NUMBER}", out)
 
@@ -78,4 +79,5 @@ def test_scale_out_takes_each_message_once(capsys, dovecot_installed, postgres_u
     assert scale_out.main(["--messages", "6", "--workers", "1,2", "--pdf-share", "0"]) == 0
     out = capsys.readouterr().out
     assert out.count("each message taken once") == 2
+    assert len(re.findall(rf"the machine's \d+ cores {NUMBER}% busy", out)) == 2
     assert re.search(rf"2 worker\(s\): 6 messages in {NUMBER} s", out)

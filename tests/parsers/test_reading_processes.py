@@ -95,3 +95,16 @@ def test_a_process_killed_while_it_waits_is_replaced_for_the_next_document():
     doc = parse_attachment("offering.docx", OFFERING, limits=LIMITS)
     assert doc.role == "application_form", doc.problems
     assert reader not in _reading_processes()
+
+
+def test_a_reading_process_holds_none_of_the_pipes_between_worker_and_helper():
+    parse_attachment("seeking.docx", SEEKING, limits=LIMITS)
+    helper = sandbox._POOL.idle[-1].process
+    assert helper.stdin is not None and helper.stdout is not None
+    to_worker = {os.fstat(pipe.fileno()).st_ino for pipe in (helper.stdin, helper.stdout)}
+    (reader,) = _reading_processes()
+    held = {
+        (Path(f"/proc/{reader}/fd") / fd).stat().st_ino for fd in os.listdir(f"/proc/{reader}/fd")
+    }
+    assert len(held) >= 3  # its own two pipes and standard error at least
+    assert not held & to_worker  # so the worker sees the helper go when it goes
