@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from common.clock import utcnow
@@ -168,6 +168,24 @@ class Notification(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = _when(default=None)
     created_at: datetime = _when(default_factory=utcnow, index=True)
+
+
+class ReplyRecipient(SQLModel, table=True):
+    """One address of a reply in the outbox, kept by ``db.reply_recipients`` whenever a
+    reply's ``to`` is written, so the per-sender daily limit counts by an index instead of
+    reading the day's outbox for every message (migration 0006)."""
+
+    __tablename__ = "reply_recipient"
+    __table_args__ = (Index("ix_reply_recipient_address_at", "address", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("notification.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    address: str = Field(max_length=320)  # lower case
+    created_at: datetime = _when(default_factory=utcnow)
 
 
 class PastPartnership(SQLModel, table=True):
