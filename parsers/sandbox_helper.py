@@ -221,8 +221,11 @@ def _read_one(filename: str, data: bytes, limits: ParseLimits, scratch: str) -> 
     """Read one document under its own clock and CPU allowance, in a folder of its own."""
     tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
     used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-    cpu = int(used + limits.longest_seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+    cpu = int(used + limits.longest_seconds) + 1  # the CPU limit counts the whole process
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    if hard != resource.RLIM_INFINITY:
+        cpu = min(cpu, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
     deadline.start(limits.timeout_seconds)
     try:
         payload = encode_document(read_document(filename, data, limits))
