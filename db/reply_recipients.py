@@ -13,7 +13,7 @@ from sqlmodel import col
 from db.models import Notification, ReplyRecipient
 
 
-def rows_for(notification_id: int, to: list[str] | None, created_at: Any) -> list[dict[str, Any]]:
+def _rows_for(notification_id: int, to: list[str] | None, created_at: Any) -> list[dict[str, Any]]:
     """One row per distinct address, in lower case."""
     addresses = dict.fromkeys(address.lower() for address in to or [] if address)
     return [
@@ -39,6 +39,6 @@ def _updated(_mapper: Any, connection: Connection, target: Notification) -> None
 
 
 def _write(connection: Connection, notification_id: int, to: list[str] | None, at: Any) -> None:
-    rows = rows_for(notification_id, to, at)
+    rows = _rows_for(notification_id, to, at)
     if rows:
         connection.execute(insert(ReplyRecipient), rows)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import select
 import struct
 import subprocess
 import sys
@@ -24,7 +23,13 @@ from pathlib import Path
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, ParseProblem
 from parsers.sniff import PARSED_KINDS, looks_like_document, sniff
-from parsers.transport import MAX_RESULT_BYTES, TransportError, decode_document, write_request
+from parsers.transport import (
+    MAX_RESULT_BYTES,
+    TransportError,
+    decode_document,
+    read_within,
+    write_request,
+)
 
 __all__ = ["ParseLimits", "parse_attachment", "start_helpers", "stop_helpers"]
 
@@ -102,18 +107,13 @@ class _Helper:
 
     def _read(self, size: int, deadline: float) -> bytes:
         assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        chunks, left = [], size
-        while left:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
-                raise TransportError("the sandbox helper did not answer in time")
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                raise TransportError("the sandbox helper has stopped")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        try:
+            data = read_within(self.process.stdout.fileno(), size, deadline)
+        except TimeoutError:
+            raise TransportError("the sandbox helper did not answer in time") from None
+        if data is None:
+            raise TransportError("the sandbox helper has stopped")
+        return data
 
     def alive(self) -> bool:
         return self.process.poll() is None

@@ -18,7 +18,6 @@ import contextlib
 import gc
 import os
 import resource
-import select
 import shutil
 import signal
 import struct
@@ -35,11 +34,11 @@ from parsers.transport import (
     encode_document,
     frame,
     read_request,
+    read_within,
     write_request,
 )
 from parsers.worker import find_tools, near_memory_limit, read_document, warm_up
 
-_CHUNK = 65536
 _TAKEN = b"T"  # a reading process has the whole document and starts reading it
 _ANSWER = struct.Struct("!IB")  # length of the JSON, and whether the process reads on
 _OUT_OF_MEMORY = 3  # exit status of a reading process that hit its memory limit
@@ -140,19 +139,11 @@ class ReadingProcess:
         return payload, bool(reads_on) and payload is not None
 
     def _receive(self, size: int) -> bytes | None:
-        chunks: list[bytes] = []
-        left = size
-        while left:
-            wait = self.ends_at - time.monotonic()
-            if wait <= 0 or not select.select([self.answers], [], [], wait)[0]:
-                seconds = self.limits.longest_seconds
-                raise _Stopped(f"reading took longer than {seconds:g} s and was stopped")
-            chunk = os.read(self.answers, min(left, _CHUNK))
-            if not chunk:
-                return None
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        try:
+            return read_within(self.answers, size, self.ends_at)
+        except TimeoutError:
+            seconds = self.limits.longest_seconds
+            raise _Stopped(f"reading took longer than {seconds:g} s and was stopped") from None
 
     def end(self, *, now: bool = False) -> int:
         """End the process and everything it started; its wait status. A process waiting for

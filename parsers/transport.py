@@ -7,7 +7,10 @@ pickle) and are checked field by field before they become an ExtractedDocument a
 from __future__ import annotations
 
 import json
+import os
+import select
 import struct
+import time
 from dataclasses import asdict
 from typing import IO, Any
 
@@ -46,6 +49,22 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
     chunks, left = [], size
     while left:
         chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_within(fd: int, size: int, ends_at: float) -> bytes | None:
+    """``size`` bytes from the pipe ``fd``, or None when the writer has gone first. Raises
+    TimeoutError when they have not all come by ``ends_at`` (``time.monotonic()``)."""
+    chunks, left = [], size
+    while left:
+        wait = ends_at - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             return None
         chunks.append(chunk)
