@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from common.clock import utcnow
 from db.models import Application, AuditEntry, Notification, PastPartnership, ReplyRecipient
 from rules import model as rules_model
 
@@ -24,16 +25,19 @@ def audit(
     detail: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor=actor,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            detail=detail or {},
-            reason=reason,
-        )
-    )
+    """Add an entry to the audit trail, in the session's transaction. Written at once as one
+    plain INSERT: nothing reads an entry back as an object, and the ORM's way (a flush that
+    fetches the new id) costs several times as much on every message."""
+    entry = {
+        "at": utcnow(),
+        "actor": actor,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "detail": detail or {},
+        "reason": reason,
+    }
+    session.connection().execute(insert(AuditEntry.__table__), entry)  # type: ignore[attr-defined]
 
 
 def past_partnerships(*, session: Session) -> tuple[rules_model.PastPartnership, ...]:

@@ -62,11 +62,11 @@ class DbLedger:
             raw_size=len(incoming.raw),
             claimed_by=worker_id,
         )
-        with Session(self.engine) as session:
+        with Session(self.engine, expire_on_commit=False) as session:
             session.add(row)
             try:
                 session.commit()
-                return row.id
+                return row.id  # as the INSERT returned it: no second look
             except IntegrityError:
                 session.rollback()
             return self._take_over_expired(session, incoming.source_key, worker_id)
@@ -89,14 +89,15 @@ class DbLedger:
             select(MailMessage.id).where(MailMessage.source_key == source_key)
         ).one()
 
-    def confirm(self, session: Session, row_id: int, worker_id: str) -> bool:
-        """Renew this worker's claim in the transaction that commits the outcome.
+    def confirm(self, session: Session, row_id: int, worker_id: str) -> MailMessage | None:
+        """Renew this worker's claim in the transaction that commits the outcome; the row, in
+        ``session``, to write that outcome on.
 
-        False when the lease ran out and another worker took the message over: the outcome
+        None when the lease ran out and another worker took the message over: the outcome
         must not be committed twice. The renewal locks the row until that commit, so a
         take-over cannot slip in between.
         """
-        result = session.execute(
+        renewed = session.scalars(
             update(MailMessage)
             .where(
                 col(MailMessage.id) == row_id,
@@ -104,8 +105,9 @@ class DbLedger:
                 col(MailMessage.claimed_by) == worker_id,
             )
             .values(claimed_at=utcnow())
+            .returning(MailMessage)
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return renewed.one_or_none()
 
     def unsettled(self, *, prefix: str, worker_id: str) -> list[MailMessage]:
         """Finished messages not yet moved in the mailbox: this worker's own (a move that

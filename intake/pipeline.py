@@ -156,10 +156,10 @@ def _record_claimed(
     incoming, attachments = prepared.incoming, prepared.attachments
     received_at = incoming.received_at or parsed.received_at or parsed.date or utcnow()
     with session_scope(ctx.engine) as session:
-        if not ctx.ledger.confirm(session, row_id, ctx.worker_id):
+        row = ctx.ledger.confirm(session, row_id, ctx.worker_id)
+        if row is None:
             log.warning("message %s: taken over by another worker", incoming.source_key)
             return ProcessResult("skipped", incoming.source_key)
-        row = session.get_one(MailMessage, row_id)
         _fill_message(row, parsed, received_at)
         duplicate_of = _duplicate_of(session, row)
         if duplicate_of is not None:
@@ -225,9 +225,9 @@ def _finish(
 def _record_failure(ctx: PipelineContext, row_id: int, exc: Exception) -> bool:
     """Record the error on the claimed message; False when the claim was taken over."""
     with session_scope(ctx.engine) as session:
-        if not ctx.ledger.confirm(session, row_id, ctx.worker_id):
+        row = ctx.ledger.confirm(session, row_id, ctx.worker_id)
+        if row is None:
             return False
-        row = session.get_one(MailMessage, row_id)
         row.state = "failed"
         row.error = "".join(traceback.format_exception(exc))[-8000:]
         crud.audit(

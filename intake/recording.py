@@ -257,8 +257,9 @@ def _add_documents(
 def _add_fields_and_findings(
     session: Session, application: Application, form: FormData, decision: Decision
 ) -> None:
-    """One multi-row INSERT each: a form has some twenty fields, and building an ORM object
-    for each costs more than the rest of the recording."""
+    """One INSERT each for many rows: a form has some twenty fields, and building an ORM
+    object for each costs more than the rest of the recording. (The ORM's bulk INSERT would
+    split the rows by which values are None.)"""
     fields = [
         {
             "application_id": application.id,
@@ -284,9 +285,10 @@ def _add_fields_and_findings(
         }
         for finding in decision.findings
     ]
+    connection = session.connection()
     for model, rows in ((ExtractedField, fields), (FindingRecord, findings)):
-        if rows:
-            session.execute(insert(model), rows)
+        if rows:  # the table's own INSERT: one statement for all rows, whatever is None
+            connection.execute(insert(model.__table__), rows)  # type: ignore[union-attr]
 
 
 def _supersede(

@@ -173,12 +173,16 @@ def _record(
     engine: Engine, outcome: SendOutcome, cfg: NotificationSettings, report: DeliveryReport
 ) -> None:
     now, notification_id = utcnow(), outcome.notification_id
+    sent = outcome.retry is None
+    values = {"claimed_at": None, **({"status": "sent", "sent_at": now} if sent else {})}
     with session_scope(engine) as session:
-        row = session.get_one(Notification, notification_id)
-        row.claimed_at = None
-        if outcome.retry is None:
-            row.status, row.sent_at = "sent", now
-        else:
+        row = session.scalars(  # a reply sent, the common case, is recorded in this statement
+            update(Notification)
+            .where(col(Notification.id) == notification_id)
+            .values(**values)
+            .returning(Notification)
+        ).one()
+        if not sent:
             row.attempts += 1
             row.last_error = (outcome.error or "")[:4000]
             if outcome.retry and row.attempts < cfg.max_attempts:
