@@ -24,7 +24,7 @@ from typing import Any
 TARGETS = (
     ("intake.pipeline", "record_message", "record"),
     ("intake.worker", "record_message", "record"),
-    ("intake.pipeline", "parse_message", "mime"),
+    ("intake.pipeline", "read_message_in_sandbox", "mime"),
     ("intake.pipeline", "parse_attachments", "parse"),
     ("intake.recording", "merge_documents", "rules"),
     ("intake.recording", "build_facts", "rules"),

@@ -25,10 +25,11 @@ from db import crud
 from db.models import MailMessage
 from db.session import session_scope
 from intake.ledger import DbLedger
-from intake.mime import parse_message
+from intake.mime_sandbox import read_message_in_sandbox
 from intake.model import IncomingMessage, ParsedMessage
 from intake.recording import ParsedAttachment, parse_attachments, record_application
 from intake.storage import BlobStore
+from parsers import limits_from_settings
 
 log = logging.getLogger("mpp.pipeline")
 
@@ -102,8 +103,11 @@ def read_message(
     if row_id is None:
         return PreparedMessage(incoming, None)
     try:
-        parsed = parse_message(
-            incoming.raw, programme_address=ctx.settings.notifications.from_address
+        parsed = read_message_in_sandbox(
+            incoming.raw,
+            programme_address=ctx.settings.notifications.from_address,
+            limits=limits_from_settings(ctx.settings.parsers),
+            name=incoming.source_key,
         )
         attachments: list[ParsedAttachment] = []
         if not parsed.is_bounce_or_autoreply:

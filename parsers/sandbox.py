@@ -1,12 +1,13 @@
 """``parse_attachment``: read one attachment in a child process under size, time and memory
 limits. Whatever happens (a crash, a hang, a bomb, bad bytes) the caller gets an
-ExtractedDocument, never an exception.
+ExtractedDocument, never an exception. ``run_in_sandbox`` runs any task of the reading
+processes (the worker reads MIME there too) and raises ``SandboxFailure`` instead.
 
 Reading processes are forked by helper processes (``parsers.sandbox_helper``) that have
-already imported every reader, so a reading process starts warm; it reads up to
-``documents_per_process`` documents, each under its own limits, and is replaced at once
-after a document that hit a limit or ran an outside program. The caller's own threads are
-never forked. Helpers are kept in a small pool, one per concurrent caller.
+already imported every reader, so a reading process starts warm; it does up to
+``documents_per_process`` requests, each under its own limits, and is replaced at once
+after one that hit a limit or ran an outside program. The caller's own threads are never
+forked. Helpers are kept in a small pool, one per concurrent caller.
 """
 
 from __future__ import annotations
@@ -18,20 +19,33 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, ParseProblem
 from parsers.sniff import PARSED_KINDS, looks_like_document, sniff
 from parsers.transport import (
-    MAX_RESULT_BYTES,
+    Request,
     TransportError,
     decode_document,
+    read_failure,
     read_within,
     write_request,
 )
 
-__all__ = ["ParseLimits", "parse_attachment", "start_helpers", "stop_helpers"]
+__all__ = [
+    "ParseLimits",
+    "Request",
+    "SandboxFailure",
+    "parse_attachment",
+    "run_in_sandbox",
+    "start_helpers",
+    "stop_helpers",
+]
+
+T = TypeVar("T")
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 _HELPER_GRACE_SECONDS = 20.0  # on top of the document's own time limit
@@ -50,9 +64,27 @@ def parse_attachment(
         if len(data) > limits.max_input_bytes:
             message = f"{len(data)} bytes is over the {limits.max_input_bytes}-byte limit"
             return _problem(filename, "PARSE_LIMIT", message)
-        return _POOL.parse(filename, data, limits)
+        return run_in_sandbox(Request("document", filename, data, limits), decode_document)
+    except SandboxFailure as failed:
+        return _problem(filename, failed.code, str(failed))
     except Exception as error:  # the sandbox itself failed: still answer
         return _problem(filename, "PARSE_FAILED", f"the document could not be read: {error}")
+
+
+class SandboxFailure(Exception):
+    """The task gave no answer of its own: its reading process hit a limit or crashed, or
+    the sandbox itself failed. ``code`` is a problem code (PARSE_LIMIT, PARSE_FAILED)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def run_in_sandbox(request: Request, decode: Callable[[memoryview], T]) -> T:
+    """``decode`` of the answer a reading process gives to ``request``; raises
+    SandboxFailure when there is none (``decode`` itself raises TransportError for an
+    answer of the wrong shape)."""
+    return _POOL.run(request, decode)
 
 
 def start_helpers(count: int = 1) -> None:
@@ -96,14 +128,15 @@ class _Helper:
             bufsize=0,
         )
 
-    def parse(self, filename: str, data: bytes, limits: ParseLimits) -> ExtractedDocument:
+    def run(self, request: Request) -> bytes:
+        """The answer, tag byte included (``parsers.transport``)."""
         assert self.process.stdin is not None
-        write_request(self.process.stdin, filename, data, limits)
-        deadline = time.monotonic() + limits.longest_seconds + _HELPER_GRACE_SECONDS
+        write_request(self.process.stdin, request)
+        deadline = time.monotonic() + request.limits.longest_seconds + _HELPER_GRACE_SECONDS
         (length,) = struct.unpack("!I", self._read(4, deadline))
-        if length > MAX_RESULT_BYTES:
+        if length > request.max_answer + 1:
             raise TransportError("the helper's answer is too large")
-        return decode_document(self._read(length, deadline))
+        return self._read(length, deadline)
 
     def _read(self, size: int, deadline: float) -> bytes:
         assert self.process.stdout is not None
@@ -136,14 +169,19 @@ class _Pool:
         self.lock = threading.Lock()
         atexit.register(self.close)
 
-    def parse(self, filename: str, data: bytes, limits: ParseLimits) -> ExtractedDocument:
+    def run(self, request: Request, decode: Callable[[memoryview], T]) -> T:
         helper = self._take()
         try:
-            result = helper.parse(filename, data, limits)
+            answer = helper.run(request)
+            failed = read_failure(answer)
+            if failed is None:
+                result = decode(memoryview(answer)[1:])  # a view: a large answer is not copied
         except (TransportError, OSError, struct.error) as error:
             helper.close()
-            return _problem(filename, "PARSE_FAILED", f"the sandbox failed: {error}")
+            raise SandboxFailure("PARSE_FAILED", f"the sandbox failed: {error}") from error
         self._give_back(helper)
+        if failed is not None:
+            raise SandboxFailure(*failed)
         return result
 
     def _take(self) -> _Helper:

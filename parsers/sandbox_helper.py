@@ -1,15 +1,15 @@
 """The sandbox helper: a process that has loaded every reader and forks the reading
 processes (``python -m parsers.sandbox_helper``; it speaks on stdin/stdout).
 
-The helper itself never touches a document. A reading process leads its own process
-group, holds the memory limit, and reads documents one after another, each under its own
-time and CPU limits in a scratch folder of its own, answering each as JSON on a pipe. The
-helper kills it when a document's time is up and answers for it when it crashes. A reading
-process is given no further document once it has read ``documents_per_process``, hit a
-limit, started an outside program (OCR, LibreOffice) or grown past half its memory limit:
-it exits, the helper ends whatever it started and removes its scratch folder, and the next
-document gets a fresh process. Forking once per document costs more than most documents
-take to read.
+The helper itself never touches a document or a message. A reading process leads its own
+process group, holds the memory limit, and does one request after another (a document to
+read, or a raw email to read MIME of: ``parsers.worker.TASKS``), each under its own time and
+CPU limits in a scratch folder of its own, answering each on a pipe. The helper kills it
+when a request's time is up and answers for it when it crashes. A reading process is given
+no further request once it has done ``documents_per_process``, hit a limit, started an
+outside program (OCR, LibreOffice) or grown past half its memory limit: it exits, the helper
+ends whatever it started and removes its scratch folder, and the next request gets a fresh
+process. Forking once per request costs more than most requests take.
 """
 
 from __future__ import annotations
@@ -28,20 +28,21 @@ from typing import BinaryIO
 
 from parsers import deadline, programs
 from parsers.limits import ParseLimits
-from parsers.model import ExtractedDocument, ParseProblem
 from parsers.transport import (
-    MAX_RESULT_BYTES,
-    encode_document,
+    RESULT,
+    Request,
+    failure,
     frame,
     read_request,
     read_within,
     write_request,
 )
-from parsers.worker import find_tools, near_memory_limit, read_document, warm_up
+from parsers.worker import TASKS, find_tools, near_memory_limit, warm_up
 
-_TAKEN = b"T"  # a reading process has the whole document and starts reading it
-_ANSWER = struct.Struct("!IB")  # length of the JSON, and whether the process reads on
+_TAKEN = b"T"  # a reading process has the whole request and starts on it
+_ANSWER = struct.Struct("!IB")  # length of the answer, and whether the process reads on
 _OUT_OF_MEMORY = 3  # exit status of a reading process that hit its memory limit
+_TOO_LARGE = "what was read is too large to pass on"
 _RETIRE_AT_MEMORY_SHARE = 0.5  # of the memory limit, reached by a process's peak
 # Signals of a process stopped by a limit: killed at its deadline, ended by its own clock,
 # over its CPU time, or aborted by a C library whose allocation failed under the memory limit.
@@ -60,35 +61,32 @@ def main() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not reach the pipe
     reader: ReadingProcess | None = None
     while (request := read_request(requests)) is not None:
-        filename, data, limits = request
-        if reader is None or reader.limits != limits:
+        if reader is None or reader.limits != request.limits:
             if reader is not None:
                 reader.end()
-            reader = ReadingProcess(limits)
-        payload, reader = read_with(reader, filename, data)
+            reader = ReadingProcess(request.limits)
+        payload, reader = read_with(reader, request)
         replies.write(frame(payload))
         replies.flush()
     if reader is not None:
         reader.end()
 
 
-def read_with(
-    reader: ReadingProcess, filename: str, data: bytes
-) -> tuple[bytes, ReadingProcess | None]:
-    """The JSON of the document, and the reading process to give the next one (None when
+def read_with(reader: ReadingProcess, request: Request) -> tuple[bytes, ReadingProcess | None]:
+    """The answer to the request, and the reading process to give the next one (None when
     this one has ended)."""
     try:
-        if not reader.take(filename, data):  # it had ended while it waited: a fresh one reads
+        if not reader.take(request):  # it had ended while it waited: a fresh one reads
             reader.end()
             reader = ReadingProcess(reader.limits)
-            if not reader.take(filename, data):
-                return _problem(filename, *_why_ended(reader.end())), None
+            if not reader.take(request):
+                return failure(*_why_ended(reader.end())), None
         payload, reads_on = reader.answer()
     except _Stopped as stop:
         reader.end(now=True)
-        return _problem(filename, "PARSE_LIMIT", str(stop)), None
+        return failure("PARSE_LIMIT", str(stop)), None
     if payload is None:  # it ended without answering
-        return _problem(filename, *_why_ended(reader.end())), None
+        return failure(*_why_ended(reader.end())), None
     if not reads_on:
         reader.end()
         return payload, None
@@ -96,7 +94,7 @@ def read_with(
 
 
 class ReadingProcess:
-    """A forked child that reads documents under ``limits`` until it is told to stop."""
+    """A forked child that reads under ``limits`` until it is told to stop."""
 
     def __init__(self, limits: ParseLimits) -> None:
         find_tools(limits)  # once here, so the child knows them without asking
@@ -115,26 +113,28 @@ class ReadingProcess:
         os.close(answer_write)
         self.requests: BinaryIO = os.fdopen(request_write, "wb")
         self.ends_at = 0.0
+        self.max_answer = 0
 
-    def take(self, filename: str, data: bytes) -> bool:
-        """Hand over a document; False when the process was no longer there to take it
+    def take(self, request: Request) -> bool:
+        """Hand over a request; False when the process was no longer there to take it
         (killed from outside while it waited, say)."""
         self.ends_at = time.monotonic() + self.limits.longest_seconds
+        self.max_answer = request.max_answer
         try:
-            write_request(self.requests, filename, data, self.limits)
+            write_request(self.requests, request)
         except OSError:
             return False
         return self._receive(len(_TAKEN)) == _TAKEN
 
     def answer(self) -> tuple[bytes | None, bool]:
-        """The JSON of the document and whether the process reads on; (None, False) when it
-        ended without answering. Raises _Stopped when it was stopped at a limit."""
+        """The answer and whether the process reads on; (None, False) when it ended
+        without answering. Raises _Stopped when it was stopped at a limit."""
         head = self._receive(_ANSWER.size)
         if head is None:
             return None, False
         length, reads_on = _ANSWER.unpack(head)
-        if length > MAX_RESULT_BYTES:
-            raise _Stopped("the document's text is too large")
+        if length > self.max_answer + 1:
+            raise _Stopped(_TOO_LARGE)
         payload = self._receive(length)
         return payload, bool(reads_on) and payload is not None
 
@@ -159,7 +159,7 @@ class ReadingProcess:
 
 
 def _serve(requests_fd: int, answers_fd: int, limits: ParseLimits, scratch: str) -> None:
-    """Runs in the forked child: read documents until told to stop; never returns."""
+    """Runs in the forked child: read what comes until told to stop; never returns."""
     code = 1
     try:
         os.setpgid(0, 0)
@@ -173,9 +173,8 @@ def _serve(requests_fd: int, answers_fd: int, limits: ParseLimits, scratch: str)
                 break
             answers.write(_TAKEN)
             answers.flush()
-            filename, data, _ = request
             programs_before = programs.started()
-            payload = _read_one(filename, data, limits, scratch)
+            payload = _read_one(request, scratch)
             reads_on = (
                 left > 1
                 and programs.started() == programs_before
@@ -208,8 +207,9 @@ def _keep_only(*kept: int) -> None:
     os.closerange(low, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
-def _read_one(filename: str, data: bytes, limits: ParseLimits, scratch: str) -> bytes:
-    """Read one document under its own clock and CPU allowance, in a folder of its own."""
+def _read_one(request: Request, scratch: str) -> bytes:
+    """Do one task under its own clock and CPU allowance, in a folder of its own."""
+    limits = request.limits
     tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
     used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     cpu = int(used + limits.longest_seconds) + 1  # the CPU limit counts the whole process
@@ -219,12 +219,12 @@ def _read_one(filename: str, data: bytes, limits: ParseLimits, scratch: str) -> 
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
     deadline.start(limits.timeout_seconds)
     try:
-        payload = encode_document(read_document(filename, data, limits))
+        payload = RESULT + TASKS[request.task](request)
     finally:
         deadline.stop()
         shutil.rmtree(tempfile.tempdir, ignore_errors=True)
-    if len(payload) > MAX_RESULT_BYTES:
-        return _problem(filename, "PARSE_LIMIT", "the document's text is too large")
+    if len(payload) > request.max_answer + 1:
+        return failure("PARSE_LIMIT", _TOO_LARGE)
     return payload
 
 
@@ -284,13 +284,6 @@ def _reap(pid: int) -> int:
             continue
         except ChildProcessError:
             return 0
-
-
-def _problem(filename: str, code: str, message: str) -> bytes:
-    problem = ParseProblem(code, f"{filename}: {message}")
-    return encode_document(
-        ExtractedDocument(filename, "other", problems=(problem,), format="other")
-    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
-"""How requests and results cross the sandbox boundary.
+"""How requests and answers cross the sandbox boundary.
 
-Results come back from a process that handled hostile bytes, so they travel as JSON (never
-pickle) and are checked field by field before they become an ExtractedDocument again.
+A request names its task (``document``: an attachment to read; ``message``: a raw email to
+read MIME of), the bytes, the limits and the largest answer the requester takes. Answers
+come back from a process that handled hostile bytes, so they never travel as pickle: each
+opens with a tag byte, ``R`` for the task's answer (for a document, JSON checked field by
+field before it becomes an ExtractedDocument again) or ``F`` for a failure (JSON: a problem
+code and message, when the reading process was stopped or gave no answer).
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ import os
 import select
 import struct
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 from parsers.limits import ParseLimits
 from parsers.model import ExtractedDocument, FieldValue, ParseProblem, ThematicArea
 
-MAX_RESULT_BYTES = 16 * 1024 * 1024
+MAX_RESULT_BYTES = 16 * 1024 * 1024  # of a document's answer
+RESULT, FAILURE = b"R", b"F"
 _HEADER = struct.Struct("!II")
 _ROLES = {"application_form", "results_framework", "prior_assessment", "other"}
 _AREA_KEYS = ("number", "title", "outputs", "output_indicators", "outcomes", "outcome_indicators")
@@ -27,14 +32,34 @@ class TransportError(Exception):
     """A message across the sandbox boundary is malformed or too large."""
 
 
-def write_request(stream: IO[bytes], filename: str, data: bytes, limits: ParseLimits) -> None:
-    header = json.dumps({"filename": filename, "limits": asdict(limits)}).encode()
-    stream.write(_HEADER.pack(len(header), len(data)) + header)
-    stream.write(data)  # not joined to the header: that would copy a large document once more
+@dataclass(frozen=True)
+class Request:
+    """One piece of reading for the sandbox."""
+
+    task: str  # "document" or "message"
+    name: str  # the attachment's file name, or the message's key, for error messages
+    data: bytes
+    limits: ParseLimits
+    max_answer: int = MAX_RESULT_BYTES
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def write_request(stream: IO[bytes], request: Request) -> None:
+    header = json.dumps(
+        {
+            "task": request.task,
+            "name": request.name,
+            "limits": asdict(request.limits),
+            "max_answer": request.max_answer,
+            "options": request.options,
+        }
+    ).encode()
+    stream.write(_HEADER.pack(len(header), len(request.data)) + header)
+    stream.write(request.data)  # not joined to the header: that would copy it once more
     stream.flush()
 
 
-def read_request(stream: IO[bytes]) -> tuple[str, bytes, ParseLimits] | None:
+def read_request(stream: IO[bytes]) -> Request | None:
     """The next request, or None when the requester has gone."""
     head = _read_exactly(stream, _HEADER.size)
     if head is None:
@@ -42,7 +67,32 @@ def read_request(stream: IO[bytes]) -> tuple[str, bytes, ParseLimits] | None:
     header_length, data_length = _HEADER.unpack(head)
     header = json.loads(_read_exactly(stream, header_length) or b"{}")
     data = _read_exactly(stream, data_length) or b""
-    return str(header["filename"]), data, ParseLimits(**header["limits"])
+    return Request(
+        task=str(header["task"]),
+        name=str(header["name"]),
+        data=data,
+        limits=ParseLimits(**header["limits"]),
+        max_answer=int(header["max_answer"]),
+        options={str(k): str(v) for k, v in dict(header["options"]).items()},
+    )
+
+
+def failure(code: str, message: str) -> bytes:
+    """The answer for a task that gave none of its own."""
+    return FAILURE + json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+
+
+def read_failure(answer: bytes) -> tuple[str, str] | None:
+    """(code, message) when ``answer`` is a failure; None when it is the task's answer."""
+    if answer[:1] == RESULT:
+        return None
+    if answer[:1] != FAILURE:
+        raise TransportError("an answer with neither tag")
+    try:
+        raw = json.loads(answer[1:])
+        return _text(raw["code"]), _text(raw["message"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise TransportError(f"malformed failure: {error}") from error
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
@@ -80,12 +130,12 @@ def encode_document(doc: ExtractedDocument) -> bytes:
     return json.dumps(asdict(doc), ensure_ascii=False).encode()
 
 
-def decode_document(payload: bytes) -> ExtractedDocument:
+def decode_document(payload: memoryview) -> ExtractedDocument:
     """Rebuild a document from the child's JSON, refusing anything of the wrong shape."""
     if len(payload) > MAX_RESULT_BYTES:
         raise TransportError("the result is too large")
     try:
-        raw = json.loads(payload)
+        raw = json.loads(bytes(payload))
         return ExtractedDocument(
             filename=_text(raw["filename"]),
             role=_role(raw["role"]),

@@ -1,4 +1,5 @@
-"""What runs inside the sandbox process: bytes -> layout -> ExtractedDocument.
+"""What runs inside the sandbox process: bytes -> layout -> ExtractedDocument, and the
+tasks a reading process is asked for (``TASKS``).
 
 Imported by the sandbox helper ahead of time, so a forked child starts with every reader
 loaded. Nothing here may let an exception out: every failure becomes a ParseProblem.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import resource
 import shutil
+from collections.abc import Callable
 
 from parsers.convert import read_converted
 from parsers.docx_reader import read_docx
@@ -25,6 +27,7 @@ from parsers.pdf_reader import read_pdf
 from parsers.scan import read_picture
 from parsers.sniff import looks_like_document, sniff
 from parsers.text_reader import read_text
+from parsers.transport import Request, encode_document
 
 _ENCRYPTED_OFFICE = "EncryptedPackage".encode("utf-16-le")
 _WORD_97 = "WordDocument".encode("utf-16-le")
@@ -47,6 +50,24 @@ def warm_up() -> None:
     decide_signature([], False)
     for form in sorted(BLANK_FORMS.glob("annex*.*")):  # what the readers set up on first use
         read_document(form.name, form.read_bytes(), ParseLimits())
+    import intake.mime_sandbox  # noqa: F401  # the message task's modules
+
+
+def _document_task(request: Request) -> bytes:
+    return encode_document(read_document(request.name, request.data, request.limits))
+
+
+def _message_task(request: Request) -> bytes:
+    from intake.mime_sandbox import message_answer  # MIME is intake's; it runs here too
+
+    return message_answer(request)
+
+
+# What a reading process does with a request, by its task: the answer's bytes.
+TASKS: dict[str, Callable[[Request], bytes]] = {
+    "document": _document_task,
+    "message": _message_task,
+}
 
 
 def find_tools(limits: ParseLimits) -> None:
