@@ -50,13 +50,14 @@ def read_message_in_sandbox(
         raise MessageUnreadable(f"{name}: the message could not be read: {failed}") from failed
 
 
-def message_answer(request: Request) -> bytes:
+def message_answer(request: Request) -> list[bytes]:
     """In the reading process: the answer to a ``message`` request."""
     programme_address = request.options.get("programme_address", "")
     return encode_parsed(parse_message(request.data, programme_address=programme_address))
 
 
-def encode_parsed(parsed: ParsedMessage) -> bytes:
+def encode_parsed(parsed: ParsedMessage) -> list[bytes]:
+    """The answer in pieces: the JSON's length, the JSON, each attachment's bytes."""
     fields = asdict(parsed)
     fields["attachments"] = [
         {
@@ -72,7 +73,7 @@ def encode_parsed(parsed: ParsedMessage) -> bytes:
         value = fields[name]
         fields[name] = value.isoformat() if value is not None else None
     head = json.dumps(fields, ensure_ascii=False).encode()
-    return b"".join([_LENGTH.pack(len(head)), head, *(item.data for item in parsed.attachments)])
+    return [_LENGTH.pack(len(head)), head, *(item.data for item in parsed.attachments)]
 
 
 def decode_parsed(payload: bytes | memoryview) -> ParsedMessage:

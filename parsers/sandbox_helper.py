@@ -32,7 +32,6 @@ from parsers.transport import (
     RESULT,
     Request,
     failure,
-    frame,
     read_request,
     read_within,
     write_request,
@@ -66,7 +65,8 @@ def main() -> None:
                 reader.end()
             reader = ReadingProcess(request.limits)
         payload, reader = read_with(reader, request)
-        replies.write(frame(payload))
+        replies.write(struct.pack("!I", len(payload)))
+        replies.write(payload)  # not joined to its length: a large answer is not copied
         replies.flush()
     if reader is not None:
         reader.end()
@@ -174,13 +174,14 @@ def _serve(requests_fd: int, answers_fd: int, limits: ParseLimits, scratch: str)
             answers.write(_TAKEN)
             answers.flush()
             programs_before = programs.started()
-            payload = _read_one(request, scratch)
+            chunks = _read_one(request, scratch)
             reads_on = (
                 left > 1
                 and programs.started() == programs_before
                 and not near_memory_limit(_RETIRE_AT_MEMORY_SHARE)
             )
-            answers.write(_ANSWER.pack(len(payload), reads_on) + payload)
+            answers.write(_ANSWER.pack(sum(map(len, chunks)), reads_on))
+            answers.writelines(chunks)  # not joined: a large answer is not copied again
             answers.flush()
             if not reads_on:
                 break
@@ -207,8 +208,9 @@ def _keep_only(*kept: int) -> None:
     os.closerange(low, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
-def _read_one(request: Request, scratch: str) -> bytes:
-    """Do one task under its own clock and CPU allowance, in a folder of its own."""
+def _read_one(request: Request, scratch: str) -> list[bytes]:
+    """Do one task under its own clock and CPU allowance, in a folder of its own; the
+    answer, in pieces."""
     limits = request.limits
     tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
     used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
@@ -219,13 +221,13 @@ def _read_one(request: Request, scratch: str) -> bytes:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
     deadline.start(limits.timeout_seconds)
     try:
-        payload = RESULT + TASKS[request.task](request)
+        answer = TASKS[request.task](request)
     finally:
         deadline.stop()
         shutil.rmtree(tempfile.tempdir, ignore_errors=True)
-    if len(payload) > request.max_answer + 1:
-        return failure("PARSE_LIMIT", _TOO_LARGE)
-    return payload
+    if sum(map(len, answer)) > request.max_answer:
+        return [failure("PARSE_LIMIT", _TOO_LARGE)]
+    return [RESULT, *answer]
 
 
 def _why_ended(status: int) -> tuple[str, str]:

@@ -122,10 +122,6 @@ def read_within(fd: int, size: int, ends_at: float) -> bytes | None:
     return b"".join(chunks)
 
 
-def frame(payload: bytes) -> bytes:
-    return struct.pack("!I", len(payload)) + payload
-
-
 def encode_document(doc: ExtractedDocument) -> bytes:
     return json.dumps(asdict(doc), ensure_ascii=False).encode()
 

@@ -53,18 +53,19 @@ def warm_up() -> None:
     import intake.mime_sandbox  # noqa: F401  # the message task's modules
 
 
-def _document_task(request: Request) -> bytes:
-    return encode_document(read_document(request.name, request.data, request.limits))
+def _document_task(request: Request) -> list[bytes]:
+    return [encode_document(read_document(request.name, request.data, request.limits))]
 
 
-def _message_task(request: Request) -> bytes:
+def _message_task(request: Request) -> list[bytes]:
     from intake.mime_sandbox import message_answer  # MIME is intake's; it runs here too
 
     return message_answer(request)
 
 
-# What a reading process does with a request, by its task: the answer's bytes.
-TASKS: dict[str, Callable[[Request], bytes]] = {
+# What a reading process does with a request, by its task: the answer's bytes, in pieces
+# (written one after another, so that a large answer is never joined into one copy).
+TASKS: dict[str, Callable[[Request], list[bytes]]] = {
     "document": _document_task,
     "message": _message_task,
 }

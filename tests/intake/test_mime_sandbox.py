@@ -73,7 +73,8 @@ def test_a_message_the_sandbox_cannot_read_is_recorded_as_failed_and_not_answere
 
 def _answer(**changes: object) -> bytes:
     """A well-formed answer for a sample, with some of its JSON fields changed."""
-    payload = encode_parsed(parse_message(SAMPLES[0].read_bytes(), programme_address=PROGRAMME))
+    parsed = parse_message(SAMPLES[0].read_bytes(), programme_address=PROGRAMME)
+    payload = b"".join(encode_parsed(parsed))
     (length,) = struct.unpack_from("!I", payload)
     head = json.loads(payload[4 : 4 + length])
     head.update(changes)
