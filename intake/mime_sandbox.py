@@ -21,7 +21,13 @@ from intake.model import Attachment, ParsedMessage
 from intake.storage import sha256_hex
 from parsers.limits import ParseLimits
 from parsers.sandbox import Request, SandboxFailure, run_in_sandbox
-from parsers.transport import TransportError
+from parsers.transport import (
+    TransportError,
+    checked_flag,
+    checked_optional_text,
+    checked_text,
+    checked_texts,
+)
 
 _LENGTH = struct.Struct("!I")
 _DATES = ("date", "received_at")
@@ -85,21 +91,21 @@ def decode_parsed(payload: bytes | memoryview) -> ParsedMessage:
         raw = json.loads(bytes(view[_LENGTH.size : _LENGTH.size + length]))
         blobs = view[_LENGTH.size + length :]
         return ParsedMessage(
-            message_id=_text(raw["message_id"]),
-            sender=_text(raw["sender"]),
-            sender_name=_text(raw["sender_name"]),
-            to=_texts(raw["to"]),
-            cc=_texts(raw["cc"]),
-            reply_to=_texts(raw["reply_to"]),
-            subject=_text(raw["subject"]),
+            message_id=checked_text(raw["message_id"]),
+            sender=checked_text(raw["sender"]),
+            sender_name=checked_text(raw["sender_name"]),
+            to=checked_texts(raw["to"]),
+            cc=checked_texts(raw["cc"]),
+            reply_to=checked_texts(raw["reply_to"]),
+            subject=checked_text(raw["subject"]),
             date=_date(raw["date"]),
             received_at=_date(raw["received_at"]),
-            body_text=_text(raw["body_text"]),
+            body_text=checked_text(raw["body_text"]),
             attachments=_attachments(list(raw["attachments"]), blobs),
-            headers={_text(k): _text(v) for k, v in dict(raw["headers"]).items()},
-            defects=_texts(raw["defects"]),
-            automatic_reason=_optional_text(raw["automatic_reason"]),
-            is_bounce_or_autoreply=_flag(raw["is_bounce_or_autoreply"]),
+            headers={checked_text(k): checked_text(v) for k, v in dict(raw["headers"]).items()},
+            defects=checked_texts(raw["defects"]),
+            automatic_reason=checked_optional_text(raw["automatic_reason"]),
+            is_bounce_or_autoreply=checked_flag(raw["is_bounce_or_autoreply"]),
         )
     except (ValueError, KeyError, TypeError, struct.error) as error:
         raise TransportError(f"malformed message: {error}") from error
@@ -117,12 +123,12 @@ def _attachments(items: list[Any], blobs: memoryview) -> tuple[Attachment, ...]:
         start += size
         found.append(
             Attachment(
-                filename=_text(item["filename"]),
-                content_type=_text(item["content_type"]),
+                filename=checked_text(item["filename"]),
+                content_type=checked_text(item["content_type"]),
                 data=data,
                 sha256=sha256_hex(data),
-                origin=_text(item["origin"]),
-                inline=_flag(item["inline"]),
+                origin=checked_text(item["origin"]),
+                inline=checked_flag(item["inline"]),
             )
         )
     if start != len(blobs):
@@ -130,27 +136,5 @@ def _attachments(items: list[Any], blobs: memoryview) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    return value
-
-
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError("expected a list")
-    return tuple(_text(item) for item in value)
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("expected true or false")
-    return value
-
-
 def _date(value: Any) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(_text(value))
+    return None if value is None else datetime.fromisoformat(checked_text(value))

@@ -90,7 +90,7 @@ def read_failure(answer: bytes) -> tuple[str, str] | None:
         raise TransportError("an answer with neither tag")
     try:
         raw = json.loads(answer[1:])
-        return _text(raw["code"]), _text(raw["message"])
+        return checked_text(raw["code"]), checked_text(raw["message"])
     except (ValueError, KeyError, TypeError) as error:
         raise TransportError(f"malformed failure: {error}") from error
 
@@ -133,27 +133,40 @@ def decode_document(payload: memoryview) -> ExtractedDocument:
     try:
         raw = json.loads(bytes(payload))
         return ExtractedDocument(
-            filename=_text(raw["filename"]),
+            filename=checked_text(raw["filename"]),
             role=_role(raw["role"]),
-            fields={_text(k): _field(v) for k, v in dict(raw["fields"]).items()},
+            fields={checked_text(k): _field(v) for k, v in dict(raw["fields"]).items()},
             thematic_areas=tuple(_area(a) for a in list(raw["thematic_areas"])),
-            language=_optional_text(raw["language"]),
+            language=checked_optional_text(raw["language"]),
             problems=tuple(_problem(p) for p in list(raw["problems"])),
-            text=_text(raw["text"]),
-            format=_text(raw["format"]),
+            text=checked_text(raw["text"]),
+            format=checked_text(raw["format"]),
         )
     except (ValueError, KeyError, TypeError) as error:
         raise TransportError(f"malformed result: {error}") from error
 
 
-def _text(value: Any) -> str:
+# Checks of a value decoded from a reading process's JSON (TypeError when it is not one).
+def checked_text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("expected text")
     return value
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
+def checked_optional_text(value: Any) -> str | None:
+    return None if value is None else checked_text(value)
+
+
+def checked_texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return tuple(checked_text(item) for item in value)
+
+
+def checked_flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
 
 
 def _role(value: Any) -> Any:
@@ -165,20 +178,22 @@ def _role(value: Any) -> Any:
 def _field(raw: Any) -> FieldValue:
     value = raw["value"]
     if isinstance(value, list):
-        value = [_text(v) for v in value]
+        value = [checked_text(v) for v in value]
     elif value is not None and not isinstance(value, str | bool):
         raise TypeError("unexpected field value")
     confidence = float(raw["confidence"])
-    return FieldValue(value, min(max(confidence, 0.0), 1.0), _optional_text(raw["note"]))
+    return FieldValue(value, min(max(confidence, 0.0), 1.0), checked_optional_text(raw["note"]))
 
 
 def _area(raw: Any) -> ThematicArea:
     number = raw["number"]
     if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
         raise TypeError("area number must be an integer")
-    texts = [_optional_text(raw[key]) for key in _AREA_KEYS[1:]]
+    texts = [checked_optional_text(raw[key]) for key in _AREA_KEYS[1:]]
     return ThematicArea(number, *texts)
 
 
 def _problem(raw: Any) -> ParseProblem:
-    return ParseProblem(_text(raw["code"]), _text(raw["message"]), _optional_text(raw["field"]))
+    return ParseProblem(
+        checked_text(raw["code"]), checked_text(raw["message"]), checked_optional_text(raw["field"])
+    )
