@@ -134,7 +134,7 @@ class _Helper:
         write_request(self.process.stdin, request)
         deadline = time.monotonic() + request.limits.longest_seconds + _HELPER_GRACE_SECONDS
         (length,) = struct.unpack("!I", self._read(4, deadline))
-        if length > request.max_answer + 1:
+        if length > request.largest_answer:
             raise TransportError("the helper's answer is too large")
         return self._read(length, deadline)
 

@@ -34,6 +34,7 @@ from parsers.transport import (
     failure,
     read_request,
     read_within,
+    write_framed,
     write_request,
 )
 from parsers.worker import TASKS, find_tools, near_memory_limit, warm_up
@@ -65,9 +66,7 @@ def main() -> None:
                 reader.end()
             reader = ReadingProcess(request.limits)
         payload, reader = read_with(reader, request)
-        replies.write(struct.pack("!I", len(payload)))
-        replies.write(payload)  # not joined to its length: a large answer is not copied
-        replies.flush()
+        write_framed(replies, payload)
     if reader is not None:
         reader.end()
 
@@ -113,13 +112,13 @@ class ReadingProcess:
         os.close(answer_write)
         self.requests: BinaryIO = os.fdopen(request_write, "wb")
         self.ends_at = 0.0
-        self.max_answer = 0
+        self.largest_answer = 0
 
     def take(self, request: Request) -> bool:
         """Hand over a request; False when the process was no longer there to take it
         (killed from outside while it waited, say)."""
         self.ends_at = time.monotonic() + self.limits.longest_seconds
-        self.max_answer = request.max_answer
+        self.largest_answer = request.largest_answer
         try:
             write_request(self.requests, request)
         except OSError:
@@ -133,7 +132,7 @@ class ReadingProcess:
         if head is None:
             return None, False
         length, reads_on = _ANSWER.unpack(head)
-        if length > self.max_answer + 1:
+        if length > self.largest_answer:
             raise _Stopped(_TOO_LARGE)
         payload = self._receive(length)
         return payload, bool(reads_on) and payload is not None

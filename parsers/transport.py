@@ -40,8 +40,13 @@ class Request:
     name: str  # the attachment's file name, or the message's key, for error messages
     data: bytes
     limits: ParseLimits
-    max_answer: int = MAX_RESULT_BYTES
+    max_answer: int = MAX_RESULT_BYTES  # of the task's own answer, its tag not counted
     options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def largest_answer(self) -> int:
+        """The most bytes an answer to this request may take, its tag included."""
+        return self.max_answer + len(RESULT)
 
 
 def write_request(stream: IO[bytes], request: Request) -> None:
@@ -75,6 +80,14 @@ def read_request(stream: IO[bytes]) -> Request | None:
         max_answer=int(header["max_answer"]),
         options={str(k): str(v) for k, v in dict(header["options"]).items()},
     )
+
+
+def write_framed(stream: IO[bytes], answer: bytes) -> None:
+    """An answer from the helper to the worker: its length, then the answer (not joined to
+    the length, so that a large answer is not copied once more)."""
+    stream.write(struct.pack("!I", len(answer)))
+    stream.write(answer)
+    stream.flush()
 
 
 def failure(code: str, message: str) -> bytes:
